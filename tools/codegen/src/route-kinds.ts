@@ -1,0 +1,108 @@
+/**
+ * How a client routes each API. Kafka's JSON says which listeners accept an API but not which broker a
+ * client must pick, so this table decides it. A new API with no entry stops the generation on purpose.
+ *
+ * - leader: the partition leader (requests carry partitions and are split by leader);
+ * - group / txn / share: the coordinator found with FindCoordinator for that key type;
+ * - controller: admin APIs Kafka's Java admin client sends to the controller (in KRaft, any broker forwards);
+ * - any: any live broker;
+ * - internal: broker-to-broker or controller-quorum APIs that clients never send.
+ */
+export const routeKinds: Readonly<Record<string, string>> = {
+  Produce: 'leader',
+  Fetch: 'leader',
+  ListOffsets: 'leader',
+  Metadata: 'any',
+  LeaderAndIsr: 'internal',
+  StopReplica: 'internal',
+  UpdateMetadata: 'internal',
+  ControlledShutdown: 'internal',
+  OffsetCommit: 'group',
+  OffsetFetch: 'group',
+  FindCoordinator: 'any',
+  JoinGroup: 'group',
+  Heartbeat: 'group',
+  LeaveGroup: 'group',
+  SyncGroup: 'group',
+  DescribeGroups: 'group',
+  ListGroups: 'any',
+  SaslHandshake: 'any',
+  ApiVersions: 'any',
+  CreateTopics: 'controller',
+  DeleteTopics: 'controller',
+  DeleteRecords: 'leader',
+  InitProducerId: 'txn',
+  OffsetForLeaderEpoch: 'leader',
+  AddPartitionsToTxn: 'txn',
+  AddOffsetsToTxn: 'txn',
+  EndTxn: 'txn',
+  WriteTxnMarkers: 'internal',
+  TxnOffsetCommit: 'group',
+  DescribeAcls: 'any',
+  CreateAcls: 'controller',
+  DeleteAcls: 'controller',
+  DescribeConfigs: 'any',
+  AlterConfigs: 'controller',
+  AlterReplicaLogDirs: 'any',
+  DescribeLogDirs: 'any',
+  SaslAuthenticate: 'any',
+  CreatePartitions: 'controller',
+  CreateDelegationToken: 'any',
+  RenewDelegationToken: 'any',
+  ExpireDelegationToken: 'any',
+  DescribeDelegationToken: 'any',
+  DeleteGroups: 'group',
+  ElectLeaders: 'controller',
+  IncrementalAlterConfigs: 'controller',
+  AlterPartitionReassignments: 'controller',
+  ListPartitionReassignments: 'controller',
+  OffsetDelete: 'group',
+  DescribeClientQuotas: 'any',
+  AlterClientQuotas: 'controller',
+  DescribeUserScramCredentials: 'any',
+  AlterUserScramCredentials: 'controller',
+  Vote: 'internal',
+  BeginQuorumEpoch: 'internal',
+  EndQuorumEpoch: 'internal',
+  DescribeQuorum: 'any',
+  AlterPartition: 'internal',
+  UpdateFeatures: 'controller',
+  Envelope: 'internal',
+  FetchSnapshot: 'internal',
+  DescribeCluster: 'any',
+  DescribeProducers: 'leader',
+  BrokerRegistration: 'internal',
+  BrokerHeartbeat: 'internal',
+  UnregisterBroker: 'controller',
+  DescribeTransactions: 'txn',
+  ListTransactions: 'any',
+  AllocateProducerIds: 'internal',
+  ConsumerGroupHeartbeat: 'group',
+  ConsumerGroupDescribe: 'group',
+  ControllerRegistration: 'internal',
+  GetTelemetrySubscriptions: 'any',
+  PushTelemetry: 'any',
+  AssignReplicasToDirs: 'internal',
+  ListClientMetricsResources: 'any',
+  DescribeTopicPartitions: 'any',
+  ShareGroupHeartbeat: 'share',
+  ShareGroupDescribe: 'share',
+  ShareFetch: 'leader',
+  ShareAcknowledge: 'leader',
+  AddRaftVoter: 'controller',
+  RemoveRaftVoter: 'controller',
+  UpdateRaftVoter: 'internal',
+  InitializeShareGroupState: 'internal',
+  ReadShareGroupState: 'internal',
+  WriteShareGroupState: 'internal',
+  DeleteShareGroupState: 'internal',
+  ReadShareGroupStateSummary: 'internal',
+}
+
+/**
+ * Header exceptions that Kafka's own generator hard-codes (ApiMessageType.requestHeaderVersion and
+ * responseHeaderVersion): ControlledShutdown v0 sends a v0 request header (no client id), and
+ * ApiVersions always answers with a v0 response header so that a client of any version can read it.
+ */
+export const requestHeaderV0: Readonly<Record<string, readonly number[]>> = { ControlledShutdown: [0] }
+export const responseHeaderAlwaysV0: ReadonlySet<string> = new Set(['ApiVersions'])
