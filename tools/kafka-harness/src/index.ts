@@ -41,3 +41,4 @@ export function attachCluster(stateFile: string): Promise<LocalCluster> {
   return LocalCluster.attach(stateFile)
 }
 export { type ClientSecurity, javaClientProperties, runKafkaTool } from './java-tool.js'
+export { clusterLeftovers } from './leftovers.js'

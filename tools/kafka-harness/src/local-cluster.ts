@@ -1,5 +1,6 @@
 // Controls a cluster of local broker JVMs through its state file. Every operation re-reads the file first,
 // because another process (vitest's global setup, a test worker, the CLI) may have restarted a node since.
+import { rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { Cluster } from './cluster.js'
 import type { ClusterInfo, ListenerName, LocalClusterState, NodeState } from './cluster-types.js'
@@ -154,13 +155,20 @@ export function isOurs(node: NodeState): boolean {
 }
 
 /**
- * Kills every JVM recorded in a state file, synchronously. Registered on process exit by the process that
- * started the cluster, so a crashed test run does not leave brokers behind.
+ * Kills every JVM recorded in a state file and deletes the cluster's folder, synchronously. Registered on
+ * process exit by the process that started the cluster, so a run that dies before its teardown does not leave
+ * brokers (or gigabytes of temp files, over many runs) behind. Best effort: nothing here may throw.
  */
-export function killAllSync(stateFile: string): void {
+export function cleanupSync(stateFile: string): void {
   const state = readStateSync(stateFile)
   if (state === undefined) return
   for (const node of state.nodes) {
     if (node.pid !== undefined && isOurs(node)) signal(node.pid, 'SIGKILL')
+  }
+  try {
+    rmSync(state.root, { recursive: true, force: true })
+    rmSync(stateFile, { force: true })
+  } catch {
+    // A JVM still dying may hold a file for a moment; the OS temp cleaner gets the rest.
   }
 }

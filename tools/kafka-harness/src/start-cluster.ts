@@ -6,7 +6,7 @@ import { startDockerCluster } from './docker-cluster.js'
 import { ExternalCluster } from './external-cluster.js'
 import { DEFAULT_KAFKA_LINE, kafkaVersion } from './kafka-versions.js'
 import { launchLocalCluster } from './launch-local.js'
-import { killAllSync } from './local-cluster.js'
+import { cleanupSync } from './local-cluster.js'
 
 export interface StartOptions {
   /** 1 (single combined node) or 3 (three combined nodes, three voters). */
@@ -42,7 +42,7 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
   })
   if (options.detached !== true) {
     // Last resort against orphan brokers when the test process dies without running its teardown.
-    process.once('exit', () => killAllSync(cluster.stateFile))
+    process.once('exit', () => cleanupSync(cluster.stateFile))
   }
   return cluster
 }

@@ -1,0 +1,2 @@
+export { canControlNodes, controlCluster, firstBroker, kafka, tlsPem } from './kafka.js'
+export { uniqueGroup, uniqueTopic } from './names.js'
