@@ -1,7 +1,8 @@
 import { ZERO_UUID } from '../wire/uuid.js'
 import type { FieldSchema, FieldType, MessageSchema, StructType } from './types.js'
 
-const EMPTY_BYTES: Uint8Array = new Uint8Array(0)
+// A Buffer, like every bytes value decoding returns, so defaults and decoded values compare equal.
+const EMPTY_BYTES: Uint8Array = Buffer.alloc(0)
 
 /** The value a field takes when the chosen version does not carry it, or when the caller left it out. */
 export function defaultValueOf(field: FieldSchema): unknown {
@@ -64,6 +65,10 @@ function isTypeDefault(type: FieldType, value: unknown): boolean {
   if (type.kind === 'array') return Array.isArray(value) && value.length === 0
   if (value === null || typeof value !== 'object') return false
   const record = value as Record<string, unknown>
+  // Unknown tags are part of the value (Kafka's equals() compares them): a struct carrying some is not the
+  // default, or a tagged struct field would drop them on re-encoding.
+  const unknownTags = record.unknownTags as ReadonlyMap<number, Uint8Array> | undefined
+  if (unknownTags !== undefined && unknownTags.size > 0) return false
   return type.fields.every((field) => isDefaultValue(field, record[field.name]))
 }
 
