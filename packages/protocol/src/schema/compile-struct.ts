@@ -9,7 +9,8 @@ import {
   type ValueCodec,
   type WriteValue,
 } from './compile-field.js'
-import { defaultValueOf, isDefaultValue } from './defaults.js'
+import { isDefaultValue } from './defaults.js'
+import { buildStructFunctions, canInline, type FieldStep } from './struct-function-builder.js'
 import type { FieldSchema, StructType } from './types.js'
 import { inRange } from './version-range.js'
 
@@ -48,51 +49,32 @@ export function buildStructCodec(
   version: number,
   flexible: boolean,
 ): ValueCodec {
-  // Decode steps run in declaration order so that every decoded object of a struct has the same shape.
-  const decodeNames: string[] = []
-  const decodeSteps: ReadValue[] = []
-  const encodeFields: FieldSchema[] = []
-  const encodeSteps: WriteValue[] = []
+  const steps: FieldStep[] = []
   const absentFields: FieldSchema[] = []
   const taggedFields: TaggedField[] = []
+  const unusedRead: ReadValue = () => undefined
+  const unusedWrite: WriteValue = () => undefined
 
   for (const field of fields) {
-    decodeNames.push(field.name)
     if (!inRange(version, field.versions)) {
       absentFields.push(field)
-      decodeSteps.push(() => defaultValueOf(field))
+      steps.push({ field, mode: 'default', read: unusedRead, write: unusedWrite, inline: false })
       continue
     }
-    const value = compileFieldValue(field, fieldLayout(field, path, version, flexible), compileStruct)
+    const layout = fieldLayout(field, path, version, flexible)
+    const value = compileFieldValue(field, layout, compileStruct)
     if (flexible && field.tag !== undefined && inRange(version, field.taggedVersions)) {
       taggedFields.push({ tag: field.tag, field, read: value.read, write: value.write })
       // The tag section, read last, overwrites this default when the field is present.
-      decodeSteps.push(() => defaultValueOf(field))
+      steps.push({ field, mode: 'default', read: unusedRead, write: unusedWrite, inline: false })
       continue
     }
-    decodeSteps.push(value.read)
-    encodeFields.push(field)
-    encodeSteps.push(value.write)
+    steps.push({ field, mode: 'present', read: value.read, write: value.write, inline: canInline(field) })
   }
   taggedFields.sort((left, right) => left.tag - right.tag)
   const taggedByTag = new Map(taggedFields.map((tagged) => [tagged.tag, tagged]))
-  const stepCount = decodeSteps.length
-  const encodeCount = encodeSteps.length
 
-  const read: ReadValue = (reader) => {
-    const result: Record<string, unknown> = {}
-    for (let index = 0; index < stepCount; index++) result[decodeNames[index]!] = decodeSteps[index]!(reader)
-    if (flexible) readTagSection(reader, result, taggedByTag, path)
-    return result
-  }
-
-  const write: WriteValue = (writer, value) => {
-    const record = value as Record<string, unknown>
-    for (let index = 0; index < encodeCount; index++) {
-      const field = encodeFields[index]!
-      const fieldValue = record[field.name]
-      encodeSteps[index]!(writer, fieldValue === undefined ? defaultValueOf(field) : fieldValue)
-    }
+  const checkAbsent = (record: Record<string, unknown>): void => {
     for (const field of absentFields) {
       const fieldValue = record[field.name]
       if (fieldValue !== undefined && !field.ignorable && !isDefaultValue(field, fieldValue)) {
@@ -102,10 +84,14 @@ export function buildStructCodec(
         })
       }
     }
-    if (flexible) writeTagSection(writer, record, taggedFields)
   }
 
-  return { read, write }
+  return buildStructFunctions(steps, {
+    readTags: flexible ? (reader, result) => readTagSection(reader, result, taggedByTag, path) : undefined,
+    writeTags: flexible ? (writer, record) => writeTagSection(writer, record, taggedFields) : undefined,
+    hasKnownTags: taggedFields.length > 0,
+    checkAbsent: absentFields.some((field) => !field.ignorable) ? checkAbsent : undefined,
+  })
 }
 
 function readTagSection(

@@ -165,8 +165,21 @@ export class Reader {
   readUtf8(length: number): string {
     this.ensure(length)
     const start = this.offset
-    this.offset = start + length
-    return this.buffer.toString('utf8', start, start + length)
+    const end = start + length
+    this.offset = end
+    // Kafka's strings (topic names, hosts, ids) are short and ASCII; building them in JavaScript avoids
+    // a call into C++ per string. Anything else goes through the UTF-8 decoder.
+    if (length <= 32) {
+      const buffer = this.buffer
+      let text = ''
+      for (let index = start; index < end; index++) {
+        const byte = buffer[index]!
+        if (byte >= 0x80) return buffer.toString('utf8', start, end)
+        text += String.fromCharCode(byte)
+      }
+      return text
+    }
+    return this.buffer.toString('utf8', start, end)
   }
 
   /** Length prefix of a classic (int16) string: -1 means null. */
