@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ClusterInfo, ListenerName } from './cluster-types.js'
 import { fetchKafka } from './fetch-kafka.js'
+import { javaBinary, SHORT_LIVED_JVM } from './jvm-flags.js'
 import { kafkaVersion } from './kafka-versions.js'
 import { type CommandResult, runCommand } from './run-command.js'
 import type { SaslMechanism } from './sasl-users.js'
@@ -71,7 +72,7 @@ export async function runKafkaTool(
   try {
     const configFile = join(dir, 'client.properties')
     if (security !== undefined) await writeFile(configFile, javaClientProperties(info, security))
-    const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
+    const java = javaBinary()
     return await runCommand(
       java,
       [

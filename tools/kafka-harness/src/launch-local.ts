@@ -8,6 +8,7 @@ import { renderBrokerConfig, scramFormatArgs } from './broker-config.js'
 import type { ListenerName, LocalClusterState, NodePorts, NodeState } from './cluster-types.js'
 import { fetchKafka } from './fetch-kafka.js'
 import { freePorts } from './free-ports.js'
+import { BROKER_JVM, javaBinary, SHORT_LIVED_JVM } from './jvm-flags.js'
 import { spawnDetached } from './jvm-process.js'
 import type { KafkaVersion } from './kafka-versions.js'
 import { LocalCluster, READY_TIMEOUT_MS } from './local-cluster.js'
@@ -40,7 +41,7 @@ export async function launchLocalCluster(options: LocalLaunchOptions): Promise<L
     ])
     const saslUsers = makeSaslUsers()
     const clusterId = newClusterId()
-    const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
+    const java = javaBinary()
     const classpath = `${fetched.libs}/*`
 
     const nodePorts: NodePorts[] = []
@@ -78,7 +79,7 @@ export async function launchLocalCluster(options: LocalLaunchOptions): Promise<L
         await runCommand(
           java,
           [
-            '-Xmx256m',
+            ...SHORT_LIVED_JVM,
             logging,
             '-cp',
             classpath,
@@ -94,10 +95,7 @@ export async function launchLocalCluster(options: LocalLaunchOptions): Promise<L
         )
         const command = [
           java,
-          '-Xmx512m',
-          '-XX:+UseG1GC',
-          '-XX:MaxGCPauseMillis=20',
-          '-Djava.awt.headless=true',
+          ...BROKER_JVM,
           `-Dkafkite.harness.node=${dir}`,
           logging,
           '-cp',
