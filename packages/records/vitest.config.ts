@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  test: {
+    include: ['src/**/*.test.ts'],
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/*.test.ts', 'src/**/__fixtures__/**', 'src/**/test-support/**'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: { lines: 90, branches: 85, functions: 90 },
+    },
+  },
+})
