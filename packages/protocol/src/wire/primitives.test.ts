@@ -226,6 +226,28 @@ describe('bytes and text', () => {
     expect(new Reader(bytes).readUtf8(length)).toBe(text)
   })
 
+  it('readUtf8 decodes any bytes exactly as the UTF-8 decoder does, short (fast path) or long', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat({ max: 3 }), (bytes, offset) => {
+        const input = Buffer.concat([Buffer.alloc(offset), bytes])
+        const text = new Reader(input, offset).readUtf8(bytes.length)
+        expect(text).toBe(Buffer.from(bytes).toString('utf8'))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('writes and reads back any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        const length = Buffer.byteLength(text)
+        const bytes = written((writer) => writer.writeUtf8(text, length))
+        expect(new Reader(bytes).readUtf8(length)).toBe(Buffer.from(text, 'utf8').toString('utf8'))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('the writer grows past its initial capacity and keeps what it wrote', () => {
     const writer = new Writer(2)
     for (let index = 0; index < 100; index++) writer.writeInt32(index)
