@@ -76,7 +76,7 @@ export async function runKafkaTool(
     return await runCommand(
       java,
       [
-        '-Xmx256m',
+        ...SHORT_LIVED_JVM,
         '-cp',
         `${libs}/*`,
         mainClass,
