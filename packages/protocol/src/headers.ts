@@ -39,7 +39,7 @@ export function encodeRequest<Request>(
   const bodyCodec = codecFor(api.request, version)
   const headerCodec = codecFor(RequestHeader.schema, headerVersionOf(api.requestHeaderVersions, api, version))
   const sizePrefix = options.sizePrefix ?? true
-  const writer = new Writer(512)
+  const writer = new Writer(bodyCodec.sizeHint + 64)
   if (sizePrefix) writer.writeInt32(0)
   headerCodec.encode(writer, {
     requestApiKey: api.apiKey,
@@ -47,7 +47,9 @@ export function encodeRequest<Request>(
     correlationId: header.correlationId,
     clientId: header.clientId,
   })
+  const bodyStart = writer.offset
   bodyCodec.encode(writer, body)
+  bodyCodec.sizeHint = writer.offset - bodyStart
   const frame = writer.finish()
   if (sizePrefix) frame.writeInt32BE(frame.length - 4, 0)
   return frame

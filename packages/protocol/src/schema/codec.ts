@@ -17,6 +17,8 @@ export interface Codec<T> {
   encode(writer: Writer, value: T): void
   /** Decodes one message from `reader`, leaving it just past the message. */
   decode(reader: Reader): T
+  /** Size of the last message this codec encoded: the next encode starts with a buffer that large. */
+  sizeHint: number
 }
 
 const messageCache = new WeakMap<MessageSchema, (Codec<unknown> | undefined)[]>()
@@ -52,6 +54,7 @@ function compileMessage(schema: MessageSchema<unknown>, version: number): Codec<
     schema,
     version,
     flexible,
+    sizeHint: 256,
     encode(writer, value) {
       try {
         struct.write(writer, value)
@@ -82,8 +85,10 @@ function asProtocolError(error: unknown, context: string, offset: number): Kafka
 
 /** Encodes one message body on its own. */
 export function encodeMessage<T>(schema: MessageSchema<T>, version: number, value: T): Buffer {
-  const writer = new Writer()
-  codecFor(schema, version).encode(writer, value)
+  const codec = codecFor(schema, version)
+  const writer = new Writer(codec.sizeHint)
+  codec.encode(writer, value)
+  codec.sizeHint = writer.offset
   return writer.finish()
 }
 

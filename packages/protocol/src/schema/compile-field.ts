@@ -1,6 +1,6 @@
 import { ProtocolError } from '../errors/protocol-error.js'
 import type { Reader } from '../wire/reader.js'
-import { uuidFromBytes, uuidToBytes } from '../wire/uuid.js'
+import { isUuid } from '../wire/uuid.js'
 import type { Writer } from '../wire/writer.js'
 import type { FieldSchema, FieldType, PrimitiveType, StructType } from './types.js'
 import { inRange } from './version-range.js'
@@ -82,8 +82,13 @@ const fixedWidth: Partial<Record<PrimitiveType, ValueCodec>> = {
     write: (writer, value) => writer.writeFloat64(value as number),
   },
   uuid: {
-    read: (reader) => uuidFromBytes(reader.readUuid()),
-    write: (writer, value) => writer.writeRaw(uuidToBytes(value as string)),
+    read: (reader) => reader.readUuidText(),
+    write: (writer, value) => {
+      if (typeof value !== 'string' || !isUuid(value)) {
+        throw new ProtocolError({ message: `Not a Kafka UUID: ${JSON.stringify(value)}` })
+      }
+      writer.writeUuid(value)
+    },
   },
 }
 
@@ -121,7 +126,7 @@ function compileString(layout: FieldLayout): ValueCodec {
       return
     }
     const text = value as string
-    const byteLength = Buffer.byteLength(text)
+    const byteLength = asciiLength(text) ?? Buffer.byteLength(text)
     if (compact) {
       writer.writeUVarint(byteLength + 1)
     } else {
@@ -130,9 +135,21 @@ function compileString(layout: FieldLayout): ValueCodec {
       }
       writer.writeInt16(byteLength)
     }
-    writer.writeUtf8(text, byteLength)
+    if (byteLength === text.length) writer.writeAscii(text)
+    else writer.writeUtf8(text, byteLength)
   }
   return { read, write }
+}
+
+/**
+ * The byte length of a short ASCII string (its length), or undefined for anything else. Kafka's strings are
+ * mostly short ASCII names; measuring them here saves a call into C++ per string.
+ */
+function asciiLength(text: string): number | undefined {
+  const length = text.length
+  if (length > 64) return undefined
+  for (let index = 0; index < length; index++) if (text.charCodeAt(index) >= 0x80) return undefined
+  return length
 }
 
 /** `bytes` and `records`: read as views over the input, never copied. */
@@ -173,6 +190,7 @@ function compileArray(
       : compileStruct(items, layout.version, layout.flexible)
   const readItem = item.read
   const writeItem = item.write
+  if (items === 'int32') return compileInt32Array(layout)
   const read: ReadValue = (reader) => {
     const length = compact ? reader.readCompactLength() : reader.readInt32Length()
     if (length === -1) {
@@ -204,6 +222,56 @@ function compileArray(
     if (compact) writer.writeUVarint(length + 1)
     else writer.writeInt32(length)
     for (let index = 0; index < length; index++) writeItem(writer, array[index])
+  }
+  return { read, write }
+}
+
+/**
+ * Arrays of int32 (replica and ISR lists, partition indexes) are the most common arrays in Kafka; this loop
+ * checks the bytes once for the whole array and reads each element without a call.
+ */
+function compileInt32Array(layout: FieldLayout): ValueCodec {
+  const { nullable, compact } = layout
+  const read: ReadValue = (reader) => {
+    const length = compact ? reader.readCompactLength() : reader.readInt32Length()
+    if (length === -1) {
+      if (!nullable) throw nullOnWire(layout, reader)
+      return null
+    }
+    if (length * 4 > reader.remaining) {
+      throw new ProtocolError({
+        message: `${layout.path} claims ${length} int32 elements with ${reader.remaining} bytes left`,
+        path: layout.path,
+        offset: reader.offset,
+      })
+    }
+    const buffer = reader.buffer
+    let offset = reader.offset
+    const result = new Array<number>(length)
+    for (let index = 0; index < length; index++) {
+      result[index] =
+        (buffer[offset]! << 24) |
+        (buffer[offset + 1]! << 16) |
+        (buffer[offset + 2]! << 8) |
+        buffer[offset + 3]!
+      offset += 4
+    }
+    reader.offset = offset
+    return result
+  }
+  const write: WriteValue = (writer, value) => {
+    if (value === null) {
+      if (!nullable) throw nullNotAllowed(layout)
+      if (compact) writer.writeUVarint(0)
+      else writer.writeInt32(-1)
+      return
+    }
+    const array = value as readonly number[]
+    const length = array.length
+    if (compact) writer.writeUVarint(length + 1)
+    else writer.writeInt32(length)
+    writer.ensure(length * 4)
+    for (let index = 0; index < length; index++) writer.writeInt32(array[index]!)
   }
   return { read, write }
 }

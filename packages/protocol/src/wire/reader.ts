@@ -209,4 +209,12 @@ export class Reader {
   readUuid(): Buffer {
     return this.readRaw(16)
   }
+
+  /** A UUID in Kafka's text form (22 characters of base64url), read without an intermediate view. */
+  readUuidText(): string {
+    this.ensure(16)
+    const start = this.offset
+    this.offset = start + 16
+    return this.buffer.toString('base64url', start, start + 16)
+  }
 }

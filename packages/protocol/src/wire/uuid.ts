@@ -13,6 +13,16 @@ export function uuidFromBytes(bytes: Uint8Array): Uuid {
   return Buffer.from(bytes.buffer, bytes.byteOffset, 16).toString('base64url')
 }
 
+/**
+ * The canonical text of 16 bytes: 21 base64url characters, then one that carries the last 2 bits followed
+ * by 4 zero bits. Node's base64 decoder skips characters it does not know, so the check must be explicit.
+ */
+const canonicalUuid = /^[A-Za-z0-9_-]{21}[AQgw]$/
+
+export function isUuid(text: string): boolean {
+  return canonicalUuid.test(text)
+}
+
 export function uuidToBytes(uuid: Uuid): Buffer {
   const bytes = Buffer.from(uuid, 'base64url')
   // base64 tolerates stray padding bits and characters; demand the canonical 22-character form.

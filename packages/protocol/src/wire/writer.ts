@@ -114,6 +114,23 @@ export class Writer {
     this.offset += bytes.byteLength
   }
 
+  /** Writes text the caller found to be ASCII: one byte per character, no call into C++. */
+  writeAscii(value: string): void {
+    const length = value.length
+    this.ensure(length)
+    const buffer = this.buffer
+    const offset = this.offset
+    for (let index = 0; index < length; index++) buffer[offset + index] = value.charCodeAt(index)
+    this.offset = offset + length
+  }
+
+  /** Writes a UUID given in Kafka's text form (checked by the caller) as its 16 bytes. */
+  writeUuid(uuid: string): void {
+    this.ensure(16)
+    this.buffer.write(uuid, this.offset, 16, 'base64url')
+    this.offset += 16
+  }
+
   /** Writes UTF-8 text whose byte length the caller already knows. */
   writeUtf8(value: string, byteLength: number): void {
     this.ensure(byteLength)
