@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { defaultStateFile } from './cache-dir.js'
 import { fetchKafka } from './fetch-kafka.js'
 import { KAFKA_VERSIONS, kafkaVersion } from './kafka-versions.js'
-import { LocalCluster } from './local-cluster.js'
+import { isOurs, LocalCluster } from './local-cluster.js'
 import { startCluster } from './start-cluster.js'
 
 const USAGE = `usage: kafka-harness fetch [--kafka 4|3.9]     resolve broker jars (all versions by default)
@@ -44,7 +44,12 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     case 'start': {
       if (existsSync(stateFile)) {
-        throw new Error(`${stateFile} exists: a cluster is already running (run kafka:stop first)`)
+        const previous = await LocalCluster.attach(stateFile)
+        if (previous.snapshot.nodes.some(isOurs)) {
+          throw new Error(`${stateFile}: a cluster is already running (run kafka:stop first)`)
+        }
+        // Every JVM it names is gone (machine rebooted, killed by hand): clear the stale record and start.
+        await previous.stop()
       }
       const nodes = values.nodes === '3' ? 3 : values.nodes === '1' ? 1 : undefined
       if (nodes === undefined) throw new Error(`--nodes must be 1 or 3, not ${values.nodes}`)
