@@ -84,6 +84,7 @@ export function emitErrors(errors: readonly RawError[]): string {
     '  if (code === 0) return undefined',
     '  const ErrorClass = errorClasses.get(code)',
     '  if (ErrorClass !== undefined) return new ErrorClass(options)',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: this line is emitted source code, not a template.
     '  return new BrokerResponseError(code, `UNKNOWN_ERROR_CODE_${code}`, options)',
     '}',
     '',

@@ -142,7 +142,7 @@ return {
     ${checkAbsent}${writeTags}
   },
 }`
-  // biome-ignore lint/security/noGlobalEval: the source is built above from checked identifiers and literals only.
+  // The source is built above from checked identifiers and literals only.
   const factory = new Function(...names, source) as (...args: unknown[]) => StructFunctions
   return factory(...values)
 }
