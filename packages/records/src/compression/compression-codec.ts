@@ -14,8 +14,8 @@ export interface CompressionCodec {
   /** Compresses the serialized records of a batch. */
   compress(data: Buffer): Buffer
   /**
-   * Inflates `data`. Must throw `DecompressionLimitError` rather than produce more than `maxBytes`, and
-   * must bound its memory by `maxBytes` (check before allocating, not after), and must throw
+   * Inflates `data`. Must throw `DecompressionLimitError` rather than return more than `maxBytes`, must
+   * bound its memory by about `maxBytes` (decide before allocating, not after), and must throw
    * `CorruptRecordError` for malformed input.
    */
   decompress(data: Buffer, maxBytes: number): Buffer

@@ -15,6 +15,8 @@ const binding = lazyModule<ZstdBinding>('@toondepauw/node-zstd', 'zstd')
 
 /** Level 3: zstd's default and what Java's producer uses unless `compression.zstd.level` says otherwise. */
 const LEVEL = 3
+/** zstd's largest block output (Block_Maximum_Size). */
+const ZSTD_BLOCK_SLACK = 128 * 1024
 
 let encoder: { encodeSync(data: Buffer): Buffer } | undefined
 let decoder: { decodeSync(data: Buffer): Buffer } | undefined
@@ -28,8 +30,11 @@ export const zstdCodec: CompressionCodec = {
   },
   decompress(data: Buffer, maxBytes: number): Buffer {
     // The binding has no output cap, so the bound from the headers decides before it allocates anything.
-    if (zstdDecompressedBound(data, maxBytes) < 0)
+    // A compressed block counts as a full 128 KiB in that bound, but encoders fill every block except the
+    // last, so one block of slack avoids refusing data that fits; the exact check follows the inflate.
+    if (zstdDecompressedBound(data, maxBytes + ZSTD_BLOCK_SLACK) < 0) {
       throw new DecompressionLimitError({ limit: maxBytes, codec: 'zstd' })
+    }
     decoder ??= new (binding().Decoder)()
     let output: Buffer
     try {

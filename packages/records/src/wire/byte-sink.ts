@@ -60,7 +60,10 @@ export class ByteSink {
     this.offset = offset
   }
 
-  /** A zigzag varlong from a number within ±2^53 (arithmetic, since bitwise operators are 32-bit). */
+  /**
+   * A zigzag varlong from a number within ±2^52, so that its zigzag form stays under 2^53. Arithmetic, not
+   * bitwise: JavaScript's bitwise operators cut to 32 bits.
+   */
   writeVarlong(value: number): void {
     let raw = value >= 0 ? value * 2 : -value * 2 - 1
     const buffer = this.buffer

@@ -9,7 +9,7 @@ export function sizeOfVarint(value: number): number {
   return size
 }
 
-/** Bytes taken by `value` (an integer within ±2^53) as a zigzag varlong. */
+/** Bytes taken by `value` (an integer within ±2^52) as a zigzag varlong. */
 export function sizeOfVarlong(value: number): number {
   let raw = value >= 0 ? value * 2 : -value * 2 - 1
   let size = 1
