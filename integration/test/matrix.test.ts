@@ -9,7 +9,23 @@ import {
   startCluster,
 } from '@kafkite/kafka-harness'
 import { afterAll, describe, expect, it } from 'vitest'
-import { tlsPem } from '../src/index.js'
+import { protocolSmoke } from '../src/broker-exchanges.js'
+import { tlsPem, uniqueGroup, uniqueTopic } from '../src/index.js'
+
+/** The protocol smoke of test/protocol.test.ts, against this layout: real answers decoded by our codecs. */
+async function speaksProtocol(cluster: LocalCluster): Promise<void> {
+  const [host = '', port = ''] = cluster.bootstrap('PLAINTEXT').split(',')[0]!.split(':')
+  const smoke = await protocolSmoke(
+    { host, port: Number(port) },
+    { topic: uniqueTopic(), group: uniqueGroup() },
+  )
+  expect(smoke.brokerCount).toBe(cluster.info.nodeCount)
+  expect(smoke.fetchedValues).toEqual(smoke.producedValues)
+  expect(smoke.latestOffset).toBe(BigInt(smoke.producedValues.length))
+  for (const api of ['Produce', 'Fetch', 'Metadata', 'ListOffsets', 'FindCoordinator', 'CreateTopics']) {
+    expect(smoke.overlaps.find((overlap) => overlap.api === api)?.chosen, api).toBeDefined()
+  }
+}
 
 async function start(nodes: 1 | 3, kafkaVersion: string): Promise<LocalCluster> {
   // ignoreEnvironment: these tests are about the local JVM path, even when KAFKA_BOOTSTRAP names another cluster.
@@ -48,6 +64,11 @@ describe('3-node Kafka 4 cluster', () => {
     await everyListenerAnswers(cluster)
   })
 
+  it('speaks @kafkite/protocol: ApiVersions, CreateTopics, Metadata, Produce, Fetch, ListOffsets, FindCoordinator', async () => {
+    if (cluster === undefined) throw new Error('cluster did not start')
+    await speaksProtocol(cluster)
+  })
+
   it('keeps serving with one node killed (quorum 2 of 3), and takes it back', async () => {
     if (cluster === undefined) throw new Error('cluster did not start')
     await cluster.killNode(2)
@@ -84,6 +105,11 @@ describe('single-node Kafka 3.9 broker', () => {
     cluster = await start(1, '3.9')
     expect(cluster.info.kafkaVersion).toMatch(/^3\.9\./)
     await everyListenerAnswers(cluster)
+  })
+
+  it('speaks @kafkite/protocol: ApiVersions, CreateTopics, Metadata, Produce, Fetch, ListOffsets, FindCoordinator', async () => {
+    if (cluster === undefined) throw new Error('cluster did not start')
+    await speaksProtocol(cluster)
   })
 
   it('knows the SCRAM user written at format time', async () => {
