@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   // Workspace packages resolve to their TypeScript sources: no build step before the tests.
   resolve: { conditions: ['source'] },
+  // Test files run in Vite's SSR environment, whose resolve conditions are set apart from the client's.
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['./src/global-setup.ts'],
