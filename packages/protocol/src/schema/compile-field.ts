@@ -54,6 +54,39 @@ function nullOnWire(layout: FieldLayout, reader: Reader): ProtocolError {
   })
 }
 
+/** How a string, bytes or array field frames its length at this version. */
+type LengthPrefix = 'compact' | 'int16' | 'int32'
+
+function lengthPrefix(layout: FieldLayout, classic: 'int16' | 'int32'): LengthPrefix {
+  return layout.compact ? 'compact' : classic
+}
+
+/** Reads a length prefix; returns -1 for null, which only a nullable field may carry. */
+function readLength(reader: Reader, prefix: LengthPrefix, layout: FieldLayout): number {
+  const length =
+    prefix === 'compact'
+      ? reader.readCompactLength()
+      : prefix === 'int16'
+        ? reader.readStringLength()
+        : reader.readInt32Length()
+  if (length === -1 && !layout.nullable) throw nullOnWire(layout, reader)
+  return length
+}
+
+function writeLength(writer: Writer, prefix: LengthPrefix, length: number): void {
+  if (prefix === 'compact') writer.writeUVarint(length + 1)
+  else if (prefix === 'int16') writer.writeInt16(length)
+  else writer.writeInt32(length)
+}
+
+/** Writes the null marker of a length-prefixed field, or throws when the field is not nullable here. */
+function writeNull(writer: Writer, prefix: LengthPrefix, layout: FieldLayout): void {
+  if (!layout.nullable) throw nullNotAllowed(layout)
+  if (prefix === 'compact') writer.writeUVarint(0)
+  else if (prefix === 'int16') writer.writeInt16(-1)
+  else writer.writeInt32(-1)
+}
+
 const fixedWidth: Partial<Record<PrimitiveType, ValueCodec>> = {
   bool: { read: (reader) => reader.readBool(), write: (writer, value) => writer.writeBool(value as boolean) },
   int8: { read: (reader) => reader.readInt8(), write: (writer, value) => writer.writeInt8(value as number) },
@@ -100,41 +133,22 @@ function compilePrimitive(type: PrimitiveType, layout: FieldLayout): ValueCodec 
 }
 
 function compileString(layout: FieldLayout): ValueCodec {
-  const { nullable, compact } = layout
-  const read: ReadValue = compact
-    ? (reader) => {
-        const length = reader.readCompactLength()
-        if (length === -1) {
-          if (!nullable) throw nullOnWire(layout, reader)
-          return null
-        }
-        return reader.readUtf8(length)
-      }
-    : (reader) => {
-        const length = reader.readStringLength()
-        if (length === -1) {
-          if (!nullable) throw nullOnWire(layout, reader)
-          return null
-        }
-        return reader.readUtf8(length)
-      }
+  const prefix = lengthPrefix(layout, 'int16')
+  const read: ReadValue = (reader) => {
+    const length = readLength(reader, prefix, layout)
+    return length === -1 ? null : reader.readUtf8(length)
+  }
   const write: WriteValue = (writer, value) => {
     if (value === null) {
-      if (!nullable) throw nullNotAllowed(layout)
-      if (compact) writer.writeUVarint(0)
-      else writer.writeInt16(-1)
+      writeNull(writer, prefix, layout)
       return
     }
     const text = value as string
     const byteLength = asciiLength(text) ?? Buffer.byteLength(text)
-    if (compact) {
-      writer.writeUVarint(byteLength + 1)
-    } else {
-      if (byteLength > 0x7fff) {
-        throw new ProtocolError({ message: `${layout.path} is longer than 32767 bytes`, path: layout.path })
-      }
-      writer.writeInt16(byteLength)
+    if (prefix === 'int16' && byteLength > 0x7fff) {
+      throw new ProtocolError({ message: `${layout.path} is longer than 32767 bytes`, path: layout.path })
     }
+    writeLength(writer, prefix, byteLength)
     if (byteLength === text.length) writer.writeAscii(text)
     else writer.writeUtf8(text, byteLength)
   }
@@ -154,28 +168,32 @@ function asciiLength(text: string): number | undefined {
 
 /** `bytes` and `records`: read as views over the input, never copied. */
 function compileBytes(layout: FieldLayout): ValueCodec {
-  const { nullable, compact } = layout
+  const prefix = lengthPrefix(layout, 'int32')
   const read: ReadValue = (reader) => {
-    const length = compact ? reader.readCompactLength() : reader.readInt32Length()
-    if (length === -1) {
-      if (!nullable) throw nullOnWire(layout, reader)
-      return null
-    }
-    return reader.readRaw(length)
+    const length = readLength(reader, prefix, layout)
+    return length === -1 ? null : reader.readRaw(length)
   }
   const write: WriteValue = (writer, value) => {
     if (value === null) {
-      if (!nullable) throw nullNotAllowed(layout)
-      if (compact) writer.writeUVarint(0)
-      else writer.writeInt32(-1)
+      writeNull(writer, prefix, layout)
       return
     }
     const bytes = value as Uint8Array
-    if (compact) writer.writeUVarint(bytes.byteLength + 1)
-    else writer.writeInt32(bytes.byteLength)
+    writeLength(writer, prefix, bytes.byteLength)
     writer.writeRaw(bytes)
   }
   return { read, write }
+}
+
+/** Refuses an element count that the bytes left cannot hold, before allocating anything sized by it. */
+function checkCount(reader: Reader, layout: FieldLayout, count: number, bytesPerElement: number): void {
+  if (count * bytesPerElement > reader.remaining) {
+    throw new ProtocolError({
+      message: `${layout.path} claims ${count} elements with ${reader.remaining} bytes left`,
+      path: layout.path,
+      offset: reader.offset,
+    })
+  }
 }
 
 function compileArray(
@@ -183,44 +201,31 @@ function compileArray(
   layout: FieldLayout,
   compileStruct: CompileStruct,
 ): ValueCodec {
-  const { nullable, compact } = layout
+  if (items === 'int32') return compileInt32Array(layout)
+  const prefix = lengthPrefix(layout, 'int32')
   const item =
     typeof items === 'string'
       ? compilePrimitive(items, { ...layout, nullable: false })
       : compileStruct(items, layout.version, layout.flexible)
   const readItem = item.read
   const writeItem = item.write
-  if (items === 'int32') return compileInt32Array(layout)
   const read: ReadValue = (reader) => {
-    const length = compact ? reader.readCompactLength() : reader.readInt32Length()
-    if (length === -1) {
-      if (!nullable) throw nullOnWire(layout, reader)
-      return null
-    }
-    // Every element takes at least one byte, so a count above the bytes left is hostile: refuse it before
-    // allocating anything sized by it.
-    if (length > reader.remaining) {
-      throw new ProtocolError({
-        message: `${layout.path} claims ${length} elements with ${reader.remaining} bytes left`,
-        path: layout.path,
-        offset: reader.offset,
-      })
-    }
+    const length = readLength(reader, prefix, layout)
+    if (length === -1) return null
+    // Every element takes at least one byte.
+    checkCount(reader, layout, length, 1)
     const result = new Array<unknown>(length)
     for (let index = 0; index < length; index++) result[index] = readItem(reader)
     return result
   }
   const write: WriteValue = (writer, value) => {
     if (value === null) {
-      if (!nullable) throw nullNotAllowed(layout)
-      if (compact) writer.writeUVarint(0)
-      else writer.writeInt32(-1)
+      writeNull(writer, prefix, layout)
       return
     }
     const array = value as readonly unknown[]
     const length = array.length
-    if (compact) writer.writeUVarint(length + 1)
-    else writer.writeInt32(length)
+    writeLength(writer, prefix, length)
     for (let index = 0; index < length; index++) writeItem(writer, array[index])
   }
   return { read, write }
@@ -231,20 +236,11 @@ function compileArray(
  * checks the bytes once for the whole array and reads each element without a call.
  */
 function compileInt32Array(layout: FieldLayout): ValueCodec {
-  const { nullable, compact } = layout
+  const prefix = lengthPrefix(layout, 'int32')
   const read: ReadValue = (reader) => {
-    const length = compact ? reader.readCompactLength() : reader.readInt32Length()
-    if (length === -1) {
-      if (!nullable) throw nullOnWire(layout, reader)
-      return null
-    }
-    if (length * 4 > reader.remaining) {
-      throw new ProtocolError({
-        message: `${layout.path} claims ${length} int32 elements with ${reader.remaining} bytes left`,
-        path: layout.path,
-        offset: reader.offset,
-      })
-    }
+    const length = readLength(reader, prefix, layout)
+    if (length === -1) return null
+    checkCount(reader, layout, length, 4)
     const buffer = reader.buffer
     let offset = reader.offset
     const result = new Array<number>(length)
@@ -261,15 +257,12 @@ function compileInt32Array(layout: FieldLayout): ValueCodec {
   }
   const write: WriteValue = (writer, value) => {
     if (value === null) {
-      if (!nullable) throw nullNotAllowed(layout)
-      if (compact) writer.writeUVarint(0)
-      else writer.writeInt32(-1)
+      writeNull(writer, prefix, layout)
       return
     }
     const array = value as readonly number[]
     const length = array.length
-    if (compact) writer.writeUVarint(length + 1)
-    else writer.writeInt32(length)
+    writeLength(writer, prefix, length)
     writer.ensure(length * 4)
     for (let index = 0; index < length; index++) writer.writeInt32(array[index]!)
   }
