@@ -1,7 +1,8 @@
 import { ProtocolError } from './errors/protocol-error.js'
+import { UnsupportedVersionError } from './generated/error-codes.js'
 import * as RequestHeader from './generated/request-header.js'
 import * as ResponseHeader from './generated/response-header.js'
-import { codecFor } from './schema/codec.js'
+import { type Codec, codecFor } from './schema/codec.js'
 import type { ApiSchema } from './schema/types.js'
 import { Reader } from './wire/reader.js'
 import { Writer } from './wire/writer.js'
@@ -20,7 +21,7 @@ export interface EncodeRequestOptions {
 function headerVersionOf(versions: readonly number[], api: ApiSchema, version: number): number {
   const headerVersion = versions[version]
   if (headerVersion === undefined) {
-    throw new ProtocolError({ message: `${api.name} has no version ${version}` })
+    throw new UnsupportedVersionError({ message: `${api.name} has no version ${version}` })
   }
   return headerVersion
 }
@@ -36,17 +37,31 @@ export function encodeRequest<Request>(
   body: Request,
   options: EncodeRequestOptions = {},
 ): Buffer {
-  const bodyCodec = codecFor(api.request, version)
   const headerCodec = codecFor(RequestHeader.schema, headerVersionOf(api.requestHeaderVersions, api, version))
+  return encodeFrame(
+    headerCodec,
+    { requestApiKey: api.apiKey, requestApiVersion: version, ...header },
+    codecFor(api.request, version),
+    body,
+    options,
+  )
+}
+
+/**
+ * Writes header then body into one buffer sized from the body codec's last message, with the frame size in
+ * front unless asked otherwise.
+ */
+function encodeFrame<Header, Body>(
+  headerCodec: Codec<Header>,
+  header: Header,
+  bodyCodec: Codec<Body>,
+  body: Body,
+  options: EncodeRequestOptions,
+): Buffer {
   const sizePrefix = options.sizePrefix ?? true
   const writer = new Writer(bodyCodec.sizeHint + 64)
   if (sizePrefix) writer.writeInt32(0)
-  headerCodec.encode(writer, {
-    requestApiKey: api.apiKey,
-    requestApiVersion: version,
-    correlationId: header.correlationId,
-    clientId: header.clientId,
-  })
+  headerCodec.encode(writer, header)
   const bodyStart = writer.offset
   bodyCodec.encode(writer, body)
   bodyCodec.sizeHint = writer.offset - bodyStart
@@ -131,14 +146,9 @@ export function encodeResponse<Response>(
   body: Response,
   options: EncodeRequestOptions = {},
 ): Buffer {
-  const sizePrefix = options.sizePrefix ?? true
-  const writer = new Writer(512)
-  if (sizePrefix) writer.writeInt32(0)
-  codecFor(ResponseHeader.schema, headerVersionOf(api.responseHeaderVersions, api, version)).encode(writer, {
-    correlationId,
-  })
-  codecFor(api.response, version).encode(writer, body)
-  const frame = writer.finish()
-  if (sizePrefix) frame.writeInt32BE(frame.length - 4, 0)
-  return frame
+  const headerCodec = codecFor(
+    ResponseHeader.schema,
+    headerVersionOf(api.responseHeaderVersions, api, version),
+  )
+  return encodeFrame(headerCodec, { correlationId }, codecFor(api.response, version), body, options)
 }
