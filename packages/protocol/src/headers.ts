@@ -18,10 +18,20 @@ export interface EncodeRequestOptions {
   sizePrefix?: boolean
 }
 
-function headerVersionOf(versions: readonly number[], api: ApiSchema, version: number): number {
+/**
+ * The header version for one API version. A version the API lacks is the caller's mistake when encoding
+ * (`UnsupportedVersionError`) but bad input when decoding (`ProtocolError`, like any other bad bytes).
+ */
+function headerVersionOf(
+  versions: readonly number[],
+  api: ApiSchema,
+  version: number,
+  direction: 'encode' | 'decode',
+): number {
   const headerVersion = versions[version]
   if (headerVersion === undefined) {
-    throw new UnsupportedVersionError({ message: `${api.name} has no version ${version}` })
+    const message = `${api.name} has no version ${version}`
+    throw direction === 'encode' ? new UnsupportedVersionError({ message }) : new ProtocolError({ message })
   }
   return headerVersion
 }
@@ -37,7 +47,10 @@ export function encodeRequest<Request>(
   body: Request,
   options: EncodeRequestOptions = {},
 ): Buffer {
-  const headerCodec = codecFor(RequestHeader.schema, headerVersionOf(api.requestHeaderVersions, api, version))
+  const headerCodec = codecFor(
+    RequestHeader.schema,
+    headerVersionOf(api.requestHeaderVersions, api, version, 'encode'),
+  )
   return encodeFrame(
     headerCodec,
     { requestApiKey: api.apiKey, requestApiVersion: version, ...header },
@@ -87,7 +100,7 @@ export function decodeResponse<Response>(
   const reader = new Reader(frame)
   const header = codecFor(
     ResponseHeader.schema,
-    headerVersionOf(api.responseHeaderVersions, api, version),
+    headerVersionOf(api.responseHeaderVersions, api, version, 'decode'),
   ).decode(reader)
   const body = codecFor(api.response, version).decode(reader)
   if (reader.remaining !== 0) {
@@ -127,7 +140,7 @@ export function decodeRequest<Request>(
   reader.offset = 0
   const header = codecFor(
     RequestHeader.schema,
-    headerVersionOf(api.requestHeaderVersions, api, version),
+    headerVersionOf(api.requestHeaderVersions, api, version, 'decode'),
   ).decode(reader)
   const body = codecFor(api.request, version).decode(reader)
   if (reader.remaining !== 0) {
@@ -148,7 +161,7 @@ export function encodeResponse<Response>(
 ): Buffer {
   const headerCodec = codecFor(
     ResponseHeader.schema,
-    headerVersionOf(api.responseHeaderVersions, api, version),
+    headerVersionOf(api.responseHeaderVersions, api, version, 'encode'),
   )
   return encodeFrame(headerCodec, { correlationId }, codecFor(api.response, version), body, options)
 }
