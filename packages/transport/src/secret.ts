@@ -1,0 +1,37 @@
+import { inspect } from 'node:util'
+
+const REDACTED = '[redacted]'
+
+/**
+ * Holds a secret (a password, a private key, a token) so that it never shows in a log line, an error
+ * message, `util.inspect()` or `JSON.stringify()`: every way of printing it prints `[redacted]`. Only
+ * `reveal()` gives the value back, which makes every place that needs it easy to find.
+ */
+export class Secret<Value extends string | Uint8Array = string | Uint8Array> {
+  readonly #value: Value
+
+  constructor(value: Value) {
+    this.#value = value
+  }
+
+  reveal(): Value {
+    return this.#value
+  }
+
+  toString(): string {
+    return REDACTED
+  }
+
+  toJSON(): string {
+    return REDACTED
+  }
+
+  [inspect.custom](): string {
+    return REDACTED
+  }
+
+  /** The value of a plain value or a `Secret`, for the one place that hands it to Node. */
+  static reveal<Value extends string | Uint8Array>(value: Value | Secret<Value>): Value {
+    return value instanceof Secret ? value.reveal() : value
+  }
+}
