@@ -2,7 +2,7 @@
 // going straight to a file: it does not depend on the Node process that started it, so `kafka:start` can
 // exit, and a test worker can restart a node that vitest's global setup started.
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs'
 
 const HAS_PROC = existsSync('/proc/self/stat')
 
@@ -62,9 +62,24 @@ export function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
+/**
+ * True once the whole process is gone. A killed JVM's main thread turns zombie first while its other threads
+ * are still being torn down, holding the listening sockets; so a zombie counts as gone only when it is the
+ * last thread of its group.
+ */
+function hasExited(pid: number): boolean {
+  if (isAlive(pid)) return false
+  if (!HAS_PROC) return true
+  try {
+    return readdirSync(`/proc/${pid}/task`).length <= 1
+  } catch {
+    return true
+  }
+}
+
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
-  while (isAlive(pid)) {
+  while (!hasExited(pid)) {
     if (Date.now() > deadline) return false
     await sleep(50)
   }

@@ -4,7 +4,8 @@ import { rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { Cluster } from './cluster.js'
 import type { ClusterInfo, ListenerName, LocalClusterState, NodeState } from './cluster-types.js'
-import { commandLine, isAlive, signal, spawnDetached, waitForExit } from './jvm-process.js'
+import { isPortFree } from './free-ports.js'
+import { commandLine, isAlive, signal, sleep, spawnDetached, waitForExit } from './jvm-process.js'
 import { readState, readStateSync, writeState } from './state-file.js'
 import { waitUntilReady } from './wait-ready.js'
 
@@ -127,6 +128,11 @@ export class LocalCluster implements Cluster {
         await waitForExit(node.pid, KILL_WAIT_MS)
       }),
     )
+    // The kernel closes a dead JVM's listening sockets a moment after its threads are gone; wait for that,
+    // so the next cluster (or a leftover check) never finds our ports held.
+    await Promise.all(
+      this.state.nodes.map((node) => waitForPortsFree(Object.values(node.ports), KILL_WAIT_MS)),
+    )
     await rm(this.state.root, { recursive: true, force: true })
     await rm(this.stateFile, { force: true })
   }
@@ -170,5 +176,12 @@ export function cleanupSync(stateFile: string): void {
     rmSync(stateFile, { force: true })
   } catch {
     // A JVM still dying may hold a file for a moment; the OS temp cleaner gets the rest.
+  }
+}
+
+async function waitForPortsFree(ports: readonly number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (const port of ports) {
+    while (!(await isPortFree(port)) && Date.now() < deadline) await sleep(50)
   }
 }
