@@ -28,6 +28,7 @@ import {
 import { Fifo } from './fifo.js'
 import { FrameDecoder } from './frame-decoder.js'
 import { classifySocketError, openSocket } from './open-socket.js'
+import { createSaslMechanism } from './sasl/mechanisms/index.js'
 import { authenticate } from './sasl/sasl-authenticate.js'
 import type { SaslMechanism } from './sasl/sasl-mechanism.js'
 
@@ -95,7 +96,9 @@ export class BrokerConnection {
 
   private constructor(options: BrokerConnectionOptions) {
     this.#options = resolveOptions(options)
-    this.#sasl = options.sasl
+    // Options become a mechanism at once, so bad SASL options fail before any socket is opened.
+    this.#sasl =
+      options.sasl === undefined || 'start' in options.sasl ? options.sasl : createSaslMechanism(options.sasl)
     this.#isTls = options.tls !== undefined && options.tls !== false
     this.#decoder = new FrameDecoder(this.#options.maxFrameBytes)
     this.#closed = new Promise((resolve) => {

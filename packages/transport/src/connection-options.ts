@@ -1,6 +1,7 @@
 import { IllegalArgumentError, type VersionPins } from '@kafkite/protocol'
 import { DEFAULT_MAX_FRAME_BYTES } from './frame-decoder.js'
 import { type Logger, silentLogger } from './logger.js'
+import type { SaslOptions } from './sasl/mechanisms/index.js'
 import type { SaslMechanism } from './sasl/sasl-mechanism.js'
 import type { TlsOptions } from './tls-options.js'
 
@@ -11,8 +12,11 @@ export interface BrokerConnectionOptions {
   readonly clientId?: string
   /** Speak TLS: `true` for Node's defaults (bundled roots, host name checked), or the options. */
   readonly tls?: boolean | TlsOptions
-  /** Authenticate with this mechanism after ApiVersions (SASL_PLAINTEXT, or SASL_SSL with `tls`). */
-  readonly sasl?: SaslMechanism
+  /**
+   * Authenticate after ApiVersions (SASL_PLAINTEXT, or SASL_SSL with `tls`): a mechanism, or the options
+   * `createSaslMechanism()` takes (`{ mechanism: 'SCRAM-SHA-512', username, password }`).
+   */
+  readonly sasl?: SaslMechanism | SaslOptions
   /** Time allowed from the first byte to a ready connection (TCP, TLS, ApiVersions, SASL). Default 10 s. */
   readonly connectTimeoutMs?: number
   /** Time allowed per request, from the call to the answer. Default 30 s, Kafka's request.timeout.ms. */

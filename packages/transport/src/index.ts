@@ -16,6 +16,7 @@ export {
 export { FrameSizeError, TlsHandshakeError } from './errors.js'
 export { DEFAULT_MAX_FRAME_BYTES, FrameDecoder } from './frame-decoder.js'
 export type { LogFunction, Logger } from './logger.js'
+export * from './sasl/mechanisms/index.js'
 export type { SaslContext, SaslExchange, SaslMechanism } from './sasl/sasl-mechanism.js'
 export { Secret } from './secret.js'
 export { createSslContext, type SslContextOptions, type TlsOptions } from './tls-options.js'
