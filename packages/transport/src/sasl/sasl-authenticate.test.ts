@@ -70,12 +70,16 @@ interface SaslBrokerScript {
   readonly failAfter?: number
   readonly handshakeMax?: number
   readonly challenge?: Uint8Array
+  /** Delays the answer to every SaslAuthenticate after the first, to catch requests sent meanwhile. */
+  readonly reauthDelayMs?: number
 }
 
 interface SaslBroker {
   readonly broker: FakeBroker
   readonly handshakes: string[]
   readonly authenticated: number[]
+  /** What the broker saw and did, in order: `request:<api key>` and `answered:36`. */
+  readonly log: string[]
 }
 
 const brokers: FakeBroker[] = []
@@ -92,8 +96,10 @@ async function startSaslBroker(script: SaslBrokerScript = {}): Promise<SaslBroke
   const mechanisms = script.mechanisms ?? ['PLAIN', 'SCRAM-SHA-256']
   const handshakes: string[] = []
   const authenticated: number[] = []
+  const log: string[] = []
   const broker = await FakeBroker.start(
     (request: ReceivedRequest, self) => {
+      log.push(`request:${request.apiKey}`)
       if (request.apiKey === ApiVersions.api.apiKey) {
         const apiKeys = fullVersionRanges().map((range) =>
           range.apiKey === SaslHandshake.api.apiKey && script.handshakeMax !== undefined
@@ -116,22 +122,28 @@ async function startSaslBroker(script: SaslBrokerScript = {}): Promise<SaslBroke
         const failed =
           users[user] !== password ||
           (script.failAfter !== undefined && authenticated.length >= script.failAfter)
+        const delay = authenticated.length > 0 ? (script.reauthDelayMs ?? 0) : 0
         if (!failed) authenticated.push(request.correlationId)
-        self.reply(
-          request,
-          SaslAuthenticate.api,
-          SaslAuthenticate.createResponse(
-            failed
-              ? {
-                  errorCode: SaslAuthenticationFailed.code,
-                  errorMessage: 'Authentication failed: Invalid username or password',
-                }
-              : {
-                  authBytes: script.challenge ?? new Uint8Array(0),
-                  sessionLifetimeMs: script.sessionLifetimeMs ?? 0n,
-                },
-          ),
-        )
+        const answer = (): void => {
+          log.push('answered:36')
+          self.reply(
+            request,
+            SaslAuthenticate.api,
+            SaslAuthenticate.createResponse(
+              failed
+                ? {
+                    errorCode: SaslAuthenticationFailed.code,
+                    errorMessage: 'Authentication failed: Invalid username or password',
+                  }
+                : {
+                    authBytes: script.challenge ?? new Uint8Array(0),
+                    sessionLifetimeMs: script.sessionLifetimeMs ?? 0n,
+                  },
+            ),
+          )
+        }
+        if (delay > 0) setTimeout(answer, delay)
+        else answer()
       } else if (request.apiKey === Metadata.api.apiKey) {
         self.reply(request, Metadata.api, Metadata.createResponse({ clusterId: 'sasl-cluster' }))
       }
@@ -139,7 +151,7 @@ async function startSaslBroker(script: SaslBrokerScript = {}): Promise<SaslBroke
     { answerApiVersions: false },
   )
   brokers.push(broker)
-  return { broker, handshakes, authenticated }
+  return { broker, handshakes, authenticated, log }
 }
 
 async function connect(
@@ -258,6 +270,20 @@ describe('SASL on connect', () => {
 })
 
 describe('SASL re-authentication (KIP-368)', () => {
+  it('holds requests made during re-authentication until the new session is up', async () => {
+    const { broker, handshakes, log } = await startSaslBroker({ sessionLifetimeMs: 200n, reauthDelayMs: 150 })
+    const connection = await connect(broker, new PlainDouble('alice', CANARY))
+    await until(() => handshakes.length === 2, 2000)
+    const answer = connection.send(Metadata.api, Metadata.createRequest({ topics: [] }))
+    expect(connection.queuedCount).toBe(1)
+    expect((await answer).clusterId).toBe('sasl-cluster')
+    // The second answer to SaslAuthenticate ends the re-authentication the request waited for.
+    const reauthAnswered = log.indexOf('answered:36', log.indexOf('answered:36') + 1)
+    const metadataSent = log.indexOf(`request:${Metadata.api.apiKey}`)
+    expect(reauthAnswered).toBeGreaterThan(0)
+    expect(metadataSent).toBeGreaterThan(reauthAnswered)
+  })
+
   it('re-authenticates before the session lifetime ends, holding new requests until it is done', async () => {
     const { broker, handshakes, authenticated } = await startSaslBroker({ sessionLifetimeMs: 300n })
     const mechanism = new PlainDouble('alice', CANARY)
