@@ -7,6 +7,7 @@ import {
   CorrelationIdError,
   decodeResponse,
   encodeRequest,
+  KafkaConfigurationError,
   KafkaConnectionError,
   KafkaError,
   KafkaTimeoutError,
@@ -134,7 +135,16 @@ export class BrokerConnection {
     try {
       connection = new BrokerConnection(options)
     } catch (error) {
-      return Promise.reject(error)
+      // Bad options (a key that does not decrypt, a malformed certificate) throw before any I/O. Node's
+      // text may quote the option's value, so it stays in `cause` and out of the message.
+      return Promise.reject(
+        KafkaError.isInstance(error)
+          ? error
+          : new KafkaConfigurationError({
+              message: `Cannot set up a connection to ${options.host}:${options.port} with these options (see cause)`,
+              cause: error,
+            }),
+      )
     }
     return new Promise((resolve, reject) => {
       const { host, port, connectTimeoutMs } = connection.#options

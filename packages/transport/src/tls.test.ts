@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inspect } from 'node:util'
-import { KafkaConnectionError, KafkaError, Metadata } from '@kafkite/protocol'
+import { KafkaConfigurationError, KafkaConnectionError, KafkaError, Metadata } from '@kafkite/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BrokerConnection } from './broker-connection.js'
 import type { BrokerConnectionOptions } from './connection-options.js'
@@ -95,6 +95,22 @@ describe('TLS', () => {
     const connection = connections[0] as BrokerConnection
     await connection.send(Metadata.api, Metadata.createRequest({ topics: [] }))
     expect(peerSubjects).toContain('kafkite-client')
+  })
+
+  it('fails a wrong key passphrase with a KafkaConfigurationError that does not quote it', async () => {
+    const broker = await startTlsBroker(true)
+    const wrong = `${PASSPHRASE}-wrong`
+    const error = await failure(broker, {
+      tls: {
+        ca: pem('ca.pem'),
+        cert: pem('client.pem'),
+        key: pem('client-key-encrypted.pem'),
+        passphrase: wrong,
+      },
+    })
+    expect(error).toBeInstanceOf(KafkaConfigurationError)
+    expect(error.retriable).toBe(false)
+    expect(error.message).not.toContain(wrong)
   })
 
   it('fails an untrusted CA with a non-retriable TlsHandshakeError', async () => {
