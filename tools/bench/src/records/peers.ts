@@ -2,9 +2,9 @@
 // of them runs with in this suite.
 //
 // KafkaJS ships gzip only; users register the other codecs through `CompressionCodecs`. Here they are
-// registered with the same native libraries kafkite uses wherever that is possible (snappy, zstd), so the
-// comparison is about the record layer, not the codec. kafkite's lz4 is its own frame code around lz4-wasm
-// blocks, so KafkaJS gets an independent native frame implementation instead (lz4-napi).
+// registered with the libraries its users register: the napi-rs `snappy` binding (what kafkajs-snappy
+// wraps) and, for zstd, the same binding kafkite uses. kafkite's snappy is snappy-wasm and its lz4 is its own
+// frame code around lz4-wasm blocks, so KafkaJS gets an independent native lz4 frame implementation (lz4-napi).
 //
 // @platformatic/kafka brings its own codecs and has no registry: gzip via node:zlib, snappy and lz4 via
 // @platformatic/wasm-utils (Rust compiled to WebAssembly), zstd via node:zlib, which Node 20 lacks.

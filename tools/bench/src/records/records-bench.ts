@@ -24,7 +24,7 @@ const PLATFORMATIC = `@platformatic/kafka ${platformatic.version}`
 const KAFKITE_CODECS: Record<CompressionName, string> = {
   none: 'none',
   gzip: 'node:zlib gzipSync/gunzipSync',
-  snappy: 'snappy 7.4.3 (xerial-framed, as Java writes)',
+  snappy: 'snappy-wasm 0.3.0 (xerial-framed, as Java writes)',
   lz4: 'lz4-wasm 0.9.2 blocks in its own Kafka LZ4 frame code',
   zstd: '@toondepauw/node-zstd 2.0.0 (level 3)',
 }
