@@ -1,0 +1,58 @@
+// @kafkite/producer: the network-free parts of the producer: partitioners, serializers, options, the
+// per-partition record accumulator with delivery handles, and idempotent sequence bookkeeping.
+
+export {
+  BatchBuilder,
+  type BatchBuilderOptions,
+  type BatchRecord,
+  type BatchRecordMetadata,
+} from './accumulator/batch-builder.js'
+export { BufferBudget } from './accumulator/buffer-budget.js'
+export { DeliveryHandle } from './accumulator/delivery-handle.js'
+export { type BatchState, ProducerBatch } from './accumulator/producer-batch.js'
+export {
+  type AccumulatorOptions,
+  type AccumulatorRecord,
+  type ReadyResult,
+  RecordAccumulator,
+} from './accumulator/record-accumulator.js'
+export { recordSizeUpperBound } from './accumulator/record-size.js'
+export {
+  incrementSequence,
+  NO_PRODUCER_EPOCH,
+  NO_PRODUCER_ID,
+  NO_SEQUENCE,
+  type ProducerIdAndEpoch,
+  type SequencedBatch,
+  type SequenceErrorAction,
+  SequenceState,
+} from './idempotence/sequence-state.js'
+export { murmur2, partitionForKey, toPositive } from './partitioner/murmur2.js'
+export {
+  murmur2Partitioner,
+  type Partitioner,
+  pickRandom,
+  type RandomSource,
+} from './partitioner/partitioner.js'
+export { StickyPartitioner } from './partitioner/sticky-partitioner.js'
+export {
+  type Acks,
+  type CompressionOption,
+  MAX_IDEMPOTENT_IN_FLIGHT,
+  type OauthTokenProvider,
+  PRODUCER_DEFAULTS,
+  type ProducerOptions,
+  type ResolvedProducerOptions,
+  resolveProducerOptions,
+  type SaslMechanismName,
+  type SecurityProtocol,
+} from './producer-options.js'
+export type { RecordMetadata, TimestampType, TopicPartition } from './record-metadata.js'
+export {
+  applySerializer,
+  type DefaultSerializable,
+  defaultKeySerializer,
+  defaultValueSerializer,
+  type SerializedValue,
+  type Serializer,
+} from './serializers.js'

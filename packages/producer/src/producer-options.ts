@@ -1,0 +1,327 @@
+import type { ConnectionOptions } from 'node:tls'
+import { KafkaConfigurationError } from '@kafkite/protocol'
+import {
+  type CodecRegistry,
+  type CompressionName,
+  defaultCodecs,
+  RECORD_BATCH_OVERHEAD,
+} from '@kafkite/records'
+import type { Partitioner } from './partitioner/partitioner.js'
+import type { DefaultSerializable, Serializer } from './serializers.js'
+
+/** aiokafka's `acks`: 0 (no answer), 1 (leader), `'all'` or -1 (all in-sync replicas). */
+export type Acks = 0 | 1 | -1 | 'all'
+
+/** aiokafka's `compression_type`; null (or omitted) for none. */
+export type CompressionOption = Exclude<CompressionName, 'none'> | null
+
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
+
+export type SaslMechanismName = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'OAUTHBEARER' | 'GSSAPI'
+
+/** aiokafka's `AbstractTokenProvider` as a plain object (OAUTHBEARER). */
+export interface OauthTokenProvider {
+  token(): Promise<string>
+  extensions?(): Record<string, string>
+}
+
+/**
+ * The producer's options: aiokafka's, in camelCase, with aiokafka's defaults (see docs/api-mapping.md).
+ * Connection options (security, SASL, TLS) are carried through unchanged for the cluster client; only
+ * their names and required combinations are checked here.
+ */
+export interface ProducerOptions<K = DefaultSerializable, V = DefaultSerializable> {
+  /** `'host[:port]'` or a list of them. Default `'localhost'` (port 9092). */
+  bootstrapServers?: string | readonly string[]
+  /** Default `'kafkite-producer-<n>'`, n counting producers in this process. */
+  clientId?: string
+  /** Default 1, or `'all'` with idempotence. */
+  acks?: Acks
+  /** Default: bytes pass through, strings become UTF-8, null stays null. */
+  keySerializer?: Serializer<K>
+  /** As `keySerializer`. */
+  valueSerializer?: Serializer<V>
+  /** Default none. */
+  compressionType?: CompressionOption
+  /** Bytes per partition batch (uncompressed). Default 16384. */
+  maxBatchSize?: number
+  /** How long a batch waits for more records before it is sent. Default 0. */
+  lingerMs?: number
+  /** Default: murmur2 for keyed records, sticky for keyless ones (`StickyPartitioner`). */
+  partitioner?: Partitioner
+  /** Largest produce request, and so largest record. Default 1048576. */
+  maxRequestSize?: number
+  /** Default 40000. Also bounds waits for buffer space and how long a batch may wait for delivery. */
+  requestTimeoutMs?: number
+  /** Default 100. */
+  retryBackoffMs?: number
+  /** Default 300000. */
+  metadataMaxAgeMs?: number
+  /** Default false; turned on by `transactionalId`. */
+  enableIdempotence?: boolean
+  /** Default none. Setting it turns idempotence on. */
+  transactionalId?: string | null
+  /** Default 60000; used only with `transactionalId`. */
+  transactionTimeoutMs?: number
+  /**
+   * kafkite addition: the most record bytes buffered (queued or in flight) before `send()` waits for
+   * space, up to `requestTimeoutMs`. Default 32 MiB (Java's `buffer.memory`). aiokafka bounds only each
+   * partition's batch, which lets a producer with many partitions grow without bound.
+   */
+  maxBufferBytes?: number
+  /** Default 540000; null never closes idle connections. */
+  connectionsMaxIdleMs?: number | null
+  /** Default `'PLAINTEXT'`. */
+  securityProtocol?: SecurityProtocol
+  /** Node TLS options (CA, certificate, key, servername, …). */
+  sslContext?: ConnectionOptions
+  /** Default `'PLAIN'`. */
+  saslMechanism?: SaslMechanismName
+  saslPlainUsername?: string
+  saslPlainPassword?: string
+  /** Default `'kafka'`. */
+  saslKerberosServiceName?: string
+  saslKerberosDomainName?: string
+  saslOauthTokenProvider?: OauthTokenProvider
+}
+
+/** The options after defaults and validation. */
+export interface ResolvedProducerOptions<K = DefaultSerializable, V = DefaultSerializable> {
+  readonly bootstrapServers: readonly string[]
+  readonly clientId: string
+  /** `'all'` normalized to -1, as on the wire. */
+  readonly acks: 0 | 1 | -1
+  readonly keySerializer: Serializer<K> | null
+  readonly valueSerializer: Serializer<V> | null
+  readonly compressionType: CompressionOption
+  readonly maxBatchSize: number
+  readonly lingerMs: number
+  /** null: the default (`StickyPartitioner`). */
+  readonly partitioner: Partitioner | null
+  readonly maxRequestSize: number
+  readonly requestTimeoutMs: number
+  readonly retryBackoffMs: number
+  readonly metadataMaxAgeMs: number
+  readonly enableIdempotence: boolean
+  readonly transactionalId: string | null
+  readonly transactionTimeoutMs: number
+  readonly maxBufferBytes: number
+  /**
+   * Batches in flight per partition: 1 keeps strict order without sequence numbers (aiokafka); with
+   * idempotence the broker orders by sequence, so up to 5 (the most a broker tracks per producer).
+   */
+  readonly maxInFlightPerPartition: number
+  readonly connectionsMaxIdleMs: number | null
+  readonly securityProtocol: SecurityProtocol
+  readonly sslContext: ConnectionOptions | null
+  readonly saslMechanism: SaslMechanismName
+  readonly saslPlainUsername: string | null
+  readonly saslPlainPassword: string | null
+  readonly saslKerberosServiceName: string
+  readonly saslKerberosDomainName: string | null
+  readonly saslOauthTokenProvider: OauthTokenProvider | null
+}
+
+export const PRODUCER_DEFAULTS = {
+  bootstrapServers: 'localhost',
+  acks: 1,
+  maxBatchSize: 16384,
+  lingerMs: 0,
+  maxRequestSize: 1048576,
+  requestTimeoutMs: 40000,
+  retryBackoffMs: 100,
+  metadataMaxAgeMs: 300000,
+  transactionTimeoutMs: 60000,
+  maxBufferBytes: 32 * 1024 * 1024,
+  connectionsMaxIdleMs: 540000,
+  securityProtocol: 'PLAINTEXT',
+  saslMechanism: 'PLAIN',
+  saslKerberosServiceName: 'kafka',
+} as const
+
+/** The most batches a broker tracks per producer and partition for idempotence (Java's limit). */
+export const MAX_IDEMPOTENT_IN_FLIGHT = 5
+
+const ACKS: ReadonlySet<unknown> = new Set<unknown>([0, 1, -1, 'all'])
+const COMPRESSIONS: ReadonlySet<unknown> = new Set<unknown>(['gzip', 'snappy', 'lz4', 'zstd'])
+const SECURITY_PROTOCOLS: ReadonlySet<unknown> = new Set<unknown>([
+  'PLAINTEXT',
+  'SSL',
+  'SASL_PLAINTEXT',
+  'SASL_SSL',
+])
+const SASL_MECHANISMS: ReadonlySet<unknown> = new Set<unknown>([
+  'PLAIN',
+  'SCRAM-SHA-256',
+  'SCRAM-SHA-512',
+  'OAUTHBEARER',
+  'GSSAPI',
+])
+
+let producerCount = 0
+
+/**
+ * Applies defaults and checks the options, throwing `KafkaConfigurationError` for a bad value or a
+ * combination that cannot work, so a misconfigured producer fails at construction and not at first send.
+ * `codecs` is where `compressionType` must be available (default: the built-in codecs).
+ */
+export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSerializable>(
+  options: ProducerOptions<K, V> = {},
+  codecs: CodecRegistry = defaultCodecs,
+): ResolvedProducerOptions<K, V> {
+  const transactionalId = options.transactionalId ?? null
+  if (transactionalId === '') fail('transactionalId must not be empty')
+  if (transactionalId !== null && options.enableIdempotence === false) {
+    // Kafka refuses this too: a transactional producer is an idempotent one.
+    fail('transactionalId requires idempotence; remove enableIdempotence: false')
+  }
+  const enableIdempotence = options.enableIdempotence ?? transactionalId !== null
+
+  if (options.acks !== undefined && !ACKS.has(options.acks)) {
+    fail(`acks must be 0, 1, -1 or 'all', not ${String(options.acks)}`)
+  }
+  const acks = toWireAcks(options.acks ?? (enableIdempotence ? -1 : PRODUCER_DEFAULTS.acks))
+  if (enableIdempotence && acks !== -1) {
+    fail(`idempotence needs acks 'all' (or -1), not ${String(options.acks)}`)
+  }
+
+  const compressionType = options.compressionType ?? null
+  if (compressionType !== null) {
+    if (!COMPRESSIONS.has(compressionType)) {
+      fail(`compressionType must be 'gzip', 'snappy', 'lz4', 'zstd' or null, not ${String(compressionType)}`)
+    }
+    // Throws UnsupportedCodecError (aiokafka: RuntimeError) when the codec is not available.
+    codecs.get(compressionType)
+  }
+
+  const maxBatchSize = integer('maxBatchSize', options.maxBatchSize, PRODUCER_DEFAULTS.maxBatchSize)
+  if (maxBatchSize <= RECORD_BATCH_OVERHEAD) {
+    fail(`maxBatchSize must exceed the ${RECORD_BATCH_OVERHEAD}-byte batch header, not ${maxBatchSize}`)
+  }
+  const maxRequestSize = integer('maxRequestSize', options.maxRequestSize, PRODUCER_DEFAULTS.maxRequestSize)
+  if (maxBatchSize > maxRequestSize) {
+    fail(`maxBatchSize (${maxBatchSize}) must not exceed maxRequestSize (${maxRequestSize})`)
+  }
+  const maxBufferBytes = integer('maxBufferBytes', options.maxBufferBytes, PRODUCER_DEFAULTS.maxBufferBytes)
+  if (maxBufferBytes < maxRequestSize) {
+    // Otherwise a record that maxRequestSize allows could wait for space that can never exist.
+    fail(`maxBufferBytes (${maxBufferBytes}) must be at least maxRequestSize (${maxRequestSize})`)
+  }
+  const requestTimeoutMs = integer(
+    'requestTimeoutMs',
+    options.requestTimeoutMs,
+    PRODUCER_DEFAULTS.requestTimeoutMs,
+  )
+  if (requestTimeoutMs === 0) fail('requestTimeoutMs must be positive')
+
+  const securityProtocol = options.securityProtocol ?? PRODUCER_DEFAULTS.securityProtocol
+  if (!SECURITY_PROTOCOLS.has(securityProtocol)) {
+    fail(
+      `securityProtocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not ${String(securityProtocol)}`,
+    )
+  }
+  const saslMechanism = options.saslMechanism ?? PRODUCER_DEFAULTS.saslMechanism
+  if (!SASL_MECHANISMS.has(saslMechanism)) {
+    fail(
+      `saslMechanism must be PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or GSSAPI, not ${String(saslMechanism)}`,
+    )
+  }
+  const saslPlainUsername = options.saslPlainUsername ?? null
+  const saslPlainPassword = options.saslPlainPassword ?? null
+  const saslOauthTokenProvider = options.saslOauthTokenProvider ?? null
+  if (securityProtocol.startsWith('SASL_')) {
+    if (saslMechanism.startsWith('SCRAM') || saslMechanism === 'PLAIN') {
+      if (saslPlainUsername === null || saslPlainPassword === null) {
+        fail(`saslMechanism ${saslMechanism} needs saslPlainUsername and saslPlainPassword`)
+      }
+    } else if (saslMechanism === 'OAUTHBEARER' && saslOauthTokenProvider === null) {
+      fail('saslMechanism OAUTHBEARER needs saslOauthTokenProvider')
+    }
+  }
+
+  for (const name of ['keySerializer', 'valueSerializer', 'partitioner'] as const) {
+    const value = options[name]
+    if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function`)
+  }
+
+  return {
+    bootstrapServers: bootstrapList(options.bootstrapServers),
+    clientId: options.clientId ?? `kafkite-producer-${++producerCount}`,
+    acks,
+    keySerializer: options.keySerializer ?? null,
+    valueSerializer: options.valueSerializer ?? null,
+    compressionType,
+    maxBatchSize,
+    lingerMs: integer('lingerMs', options.lingerMs, PRODUCER_DEFAULTS.lingerMs),
+    partitioner: options.partitioner ?? null,
+    maxRequestSize,
+    requestTimeoutMs,
+    retryBackoffMs: integer('retryBackoffMs', options.retryBackoffMs, PRODUCER_DEFAULTS.retryBackoffMs),
+    metadataMaxAgeMs: integer(
+      'metadataMaxAgeMs',
+      options.metadataMaxAgeMs,
+      PRODUCER_DEFAULTS.metadataMaxAgeMs,
+    ),
+    enableIdempotence,
+    transactionalId,
+    transactionTimeoutMs: positive(
+      'transactionTimeoutMs',
+      options.transactionTimeoutMs,
+      PRODUCER_DEFAULTS.transactionTimeoutMs,
+    ),
+    maxBufferBytes,
+    maxInFlightPerPartition: enableIdempotence ? MAX_IDEMPOTENT_IN_FLIGHT : 1,
+    connectionsMaxIdleMs:
+      options.connectionsMaxIdleMs === null
+        ? null
+        : integer(
+            'connectionsMaxIdleMs',
+            options.connectionsMaxIdleMs,
+            PRODUCER_DEFAULTS.connectionsMaxIdleMs,
+          ),
+    securityProtocol,
+    sslContext: options.sslContext ?? null,
+    saslMechanism,
+    saslPlainUsername,
+    saslPlainPassword,
+    saslKerberosServiceName: options.saslKerberosServiceName ?? PRODUCER_DEFAULTS.saslKerberosServiceName,
+    saslKerberosDomainName: options.saslKerberosDomainName ?? null,
+    saslOauthTokenProvider,
+  }
+}
+
+function toWireAcks(acks: Acks): 0 | 1 | -1 {
+  return acks === 'all' ? -1 : acks
+}
+
+function bootstrapList(servers: string | readonly string[] | undefined): readonly string[] {
+  const list =
+    servers === undefined
+      ? [PRODUCER_DEFAULTS.bootstrapServers]
+      : typeof servers === 'string'
+        ? [servers]
+        : [...servers]
+  if (list.length === 0 || list.some((server) => typeof server !== 'string' || server.trim() === '')) {
+    fail('bootstrapServers must be a non-empty host[:port] string or list of them')
+  }
+  return Object.freeze(list)
+}
+
+/** A non-negative safe integer option. */
+function integer(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < 0) {
+    fail(`${name} must be a non-negative integer, not ${String(value)}`)
+  }
+  return value
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  const result = integer(name, value, fallback)
+  if (result === 0) fail(`${name} must be positive`)
+  return result
+}
+
+function fail(message: string): never {
+  throw new KafkaConfigurationError({ message })
+}
