@@ -35,6 +35,7 @@ export {
   type RandomSource,
 } from './partitioner/partitioner.js'
 export { StickyPartitioner } from './partitioner/sticky-partitioner.js'
+export { OPEN_GATE, type ProduceGate } from './produce-gate.js'
 export {
   type Acks,
   type CompressionOption,
