@@ -1,5 +1,5 @@
-import { createServer } from 'node:net'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { createServer } from 'node:net'
 import {
   CreateTopics,
   IllegalStateError,
@@ -94,7 +94,8 @@ describe('bootstrap', () => {
       sasl: { mechanism: 'PLAIN', username: 'u', password: 'wrong-password' },
     })
     // SaslHandshake answered with an empty mechanism list: the broker offers nothing we can use.
-    fake.handler = (request) => (request.api.name === 'SaslHandshake' ? { errorCode: 33, mechanisms: [] } : undefined)
+    fake.handler = (request) =>
+      request.api.name === 'SaslHandshake' ? { errorCode: 33, mechanisms: [] } : undefined
     const error = await kafka.bootstrap().catch((caught: unknown) => caught)
     expect(error).not.toBeInstanceOf(NoBrokersAvailable)
     expect((error as { retriable: boolean }).retriable).toBe(false)

@@ -104,7 +104,6 @@ export class ClusterClient {
         },
         idleMs: this.#options.connectionsMaxIdleMs,
         connect: (address) => BrokerConnection.connect(this.#connectionOptions(address)),
-        signal: this.#abort.signal,
         onLost: (nodeId, error) => {
           logger.debug?.('connection lost', { clientId, nodeId, error: error.message })
           this.#markStale()

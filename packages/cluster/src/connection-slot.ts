@@ -13,8 +13,6 @@ export interface ConnectionSlotContext {
   readonly idleMs: number
   /** Opens a ready connection (TCP, TLS, ApiVersions, SASL) to an address. */
   readonly connect: (address: BrokerAddress) => Promise<BrokerConnection>
-  /** Aborted when the client closes: ends backoff waits at once. */
-  readonly signal: AbortSignal
   /** Told about a connection that closed on its own (not by idle or `close()`): metadata may be stale. */
   readonly onLost: (nodeId: number, error: KafkaError) => void
   /** Told about a failed connect attempt. */
@@ -44,6 +42,8 @@ export class ConnectionSlot {
   #idleTimer: NodeJS.Timeout | undefined
   #closed = false
   #closeError: KafkaError | undefined
+  /** Aborted by `close()`: ends a backoff wait and abandons a connect in progress. */
+  readonly #closing = new AbortController()
 
   /**
    * @param nodeId the broker's id; negative for a bootstrap address whose id is not known.
@@ -125,13 +125,13 @@ export class ConnectionSlot {
   async close(reason?: KafkaError): Promise<void> {
     this.#closed = true
     this.#closeError ??= reason
+    this.#closing.abort()
     this.#clearIdleTimer()
     const connection = this.#connection
     this.#connection = undefined
     const connecting = this.#connecting
     if (connection !== undefined) await connection.close()
-    // An attempt in flight settles on its own (the abort signal ended its backoff wait; a connect in
-    // progress is closed as soon as it completes, see #open).
+    // An attempt in flight settles at once: the abort ended its backoff wait or abandoned its connect.
     if (connecting !== undefined)
       await connecting.then(
         () => {},
@@ -146,8 +146,8 @@ export class ConnectionSlot {
   async #open(): Promise<BrokerConnection> {
     const context = this.#context
     const waitMs = this.#lastAttemptAt + this.#currentBackoff() - performance.now()
-    if (waitMs > 0) await sleep(waitMs, context.signal)
-    if (this.#closed || context.signal.aborted) throw this.#closeError ?? closedError()
+    if (waitMs > 0) await sleep(waitMs, this.#closing.signal)
+    if (this.#closed) throw this.#closeError ?? closedError()
     const address = this.#addressOf()
     if (address === undefined) {
       throw new BrokerNotFoundError({ message: `Broker ${this.nodeId} is not in the cluster metadata` })
@@ -156,8 +156,9 @@ export class ConnectionSlot {
     this.#lastAttemptAt = performance.now()
     let connection: BrokerConnection
     try {
-      connection = await context.connect(address)
+      connection = await this.#abandonOnClose(context.connect(address))
     } catch (error) {
+      if (this.#closed) throw this.#closeError ?? closedError()
       this.#failures += 1
       this.#publish(address, failuresBefore, error)
       context.onConnectFailed(this.nodeId, error)
@@ -170,6 +171,30 @@ export class ConnectionSlot {
     }
     this.#install(connection)
     return connection
+  }
+
+  /**
+   * The transport's connect cannot be cancelled, so a close during a connect (a silent broker holds it for
+   * up to connectTimeoutMs) rejects the waiting callers at once and closes the connection whenever the
+   * attempt completes.
+   */
+  #abandonOnClose(connecting: Promise<BrokerConnection>): Promise<BrokerConnection> {
+    const signal = this.#closing.signal
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(this.#closeError ?? closedError())
+      signal.addEventListener('abort', onAbort, { once: true })
+      connecting.then(
+        (connection) => {
+          signal.removeEventListener('abort', onAbort)
+          if (signal.aborted) void connection.close()
+          else resolve(connection)
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort)
+          reject(error)
+        },
+      )
+    })
   }
 
   #install(connection: BrokerConnection): void {

@@ -17,6 +17,7 @@ import {
   FindCoordinator,
   Metadata,
   type Uuid,
+  uuidFromBytes,
   ZERO_UUID,
 } from '@kafkite/protocol'
 import { FrameDecoder } from '@kafkite/transport'
@@ -175,8 +176,15 @@ export class FakeNode {
       request.socket.destroy()
       return
     }
-    const body = createMessage(request.api.response, reply as Record<string, unknown>)
-    request.socket.write(encodeResponse(request.api, request.version, request.correlationId, body))
+    try {
+      const body = createMessage(request.api.response, reply as Record<string, unknown>)
+      request.socket.write(encodeResponse(request.api, request.version, request.correlationId, body))
+    } catch (error) {
+      // A test's reply that cannot be encoded is a bug in the test: say so, and leave the client waiting
+      // for nothing rather than sending garbage.
+      console.error('fake broker cannot encode its reply', error)
+      request.socket.destroy()
+    }
   }
 }
 
@@ -188,6 +196,8 @@ export class FakeCluster {
   defaultCoordinator: number
   controllerId: number
   clusterId: string
+  /** Leave stopped nodes out of Metadata answers (as KRaft does once their session expires). */
+  hideStoppedBrokers = false
   /** Applies to every node without a handler of its own. */
   handler: FakeHandler | undefined
   readonly #maxVersions: Readonly<Record<number, number>>
@@ -253,7 +263,7 @@ export class FakeCluster {
   }
 
   metadataResponse(request: Metadata.Request): Metadata.Response {
-    const running = this.nodes.filter((node) => node.running)
+    const running = this.nodes.filter((node) => node.running || !this.hideStoppedBrokers)
     const names =
       request.topics === null ? [...this.topics.keys()] : request.topics.map((topic) => topic.name)
     return Metadata.createResponse({
@@ -343,9 +353,12 @@ export class FakeCluster {
   }
 }
 
-/** A readable fake topic id (22 base64url characters). */
+/** A small distinct topic id per topic. */
 function fakeTopicId(n: number): Uuid {
-  return `AAAAAAAAAAAAAAAAAAAA${String(n).padStart(2, '0')}`.slice(-22) as Uuid
+  const bytes = new Uint8Array(16)
+  bytes[15] = n & 0xff
+  bytes[14] = (n >> 8) & 0xff
+  return uuidFromBytes(bytes)
 }
 
 /** Waits until `predicate` holds, polling; fails after `timeoutMs`. */
