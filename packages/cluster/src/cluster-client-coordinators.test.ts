@@ -62,7 +62,11 @@ describe('coordinators', () => {
     expect(nodes.map((node) => node.nodeId)).toEqual([1, 2, 1, 1])
     const requests = fake.appRequests(FindCoordinator.api)
     expect(requests).toHaveLength(1)
-    expect((requests[0]?.body as FindCoordinator.Request | undefined)?.coordinatorKeys).toEqual(['a', 'b', 'c'])
+    expect((requests[0]?.body as FindCoordinator.Request | undefined)?.coordinatorKeys).toEqual([
+      'a',
+      'b',
+      'c',
+    ])
   })
 
   it('asks one key per request from a broker older than FindCoordinator v4', async () => {
