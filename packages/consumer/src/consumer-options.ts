@@ -1,0 +1,403 @@
+import type { ConnectionOptions } from 'node:tls'
+import { IllegalArgumentError, KafkaConfigurationError } from '@kafkite/protocol'
+import type { DefaultDeserialized, Deserializer } from './consumer-record.js'
+
+/** What to do when a partition has no valid position: aiokafka's `auto_offset_reset`. */
+export type AutoOffsetReset = 'earliest' | 'latest' | 'none'
+
+/** aiokafka's `isolation_level`. */
+export type IsolationLevel = 'read_uncommitted' | 'read_committed'
+
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
+
+export type SaslMechanismName = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'OAUTHBEARER' | 'GSSAPI'
+
+/** aiokafka's `AbstractTokenProvider` as a plain object (OAUTHBEARER). */
+export interface OauthTokenProvider {
+  token(): Promise<string>
+  extensions?(): Record<string, string>
+}
+
+/**
+ * The consumer's options: aiokafka's, in camelCase, with aiokafka's defaults (docs/api-mapping.md).
+ * Connection options are carried through for the cluster client; only their names and required
+ * combinations are checked here.
+ */
+export interface ConsumerOptions<K = DefaultDeserialized, V = DefaultDeserialized> {
+  /** `'host[:port]'` or a list of them. Default `'localhost'` (port 9092). */
+  bootstrapServers?: string | readonly string[]
+  /** Default `'kafkite-<version>'` (aiokafka: `'aiokafka-<version>'`). */
+  clientId?: string
+  /** Default null: no group, no commits. */
+  groupId?: string | null
+  /** Static membership (KIP-345). Default null. */
+  groupInstanceId?: string | null
+  /** Default: the raw `Buffer` (or null). */
+  keyDeserializer?: Deserializer<K>
+  /** As `keyDeserializer`. */
+  valueDeserializer?: Deserializer<V>
+  /** Default 500. */
+  fetchMaxWaitMs?: number
+  /** Default 52428800. */
+  fetchMaxBytes?: number
+  /** Default 1. */
+  fetchMinBytes?: number
+  /** Default 1048576. */
+  maxPartitionFetchBytes?: number
+  /** Default 40000. */
+  requestTimeoutMs?: number
+  /** Default 100. */
+  retryBackoffMs?: number
+  /** Default `'latest'`. */
+  autoOffsetReset?: AutoOffsetReset
+  /** Default true; has no effect without `groupId`. */
+  enableAutoCommit?: boolean
+  /** Default 5000. */
+  autoCommitIntervalMs?: number
+  /** Default true. */
+  checkCrcs?: boolean
+  /** Default 300000. */
+  metadataMaxAgeMs?: number
+  /** Default 300000. */
+  maxPollIntervalMs?: number
+  /** Default null: `sessionTimeoutMs`. */
+  rebalanceTimeoutMs?: number | null
+  /** Default 10000. */
+  sessionTimeoutMs?: number
+  /** Default 3000. */
+  heartbeatIntervalMs?: number
+  /** Longest wait of the background fetch loop. Default 200. */
+  consumerTimeoutMs?: number
+  /** Most records one `getmany()` returns. Default null: no limit (Java's default is 500). */
+  maxPollRecords?: number | null
+  /** Default true. */
+  excludeInternalTopics?: boolean
+  /** Default 540000; null never closes idle connections. */
+  connectionsMaxIdleMs?: number | null
+  /** Default `'read_uncommitted'`. */
+  isolationLevel?: IsolationLevel
+  /**
+   * kafkite addition: the most fetched bytes buffered and not yet read before fetching pauses. Default
+   * `fetchMaxBytes`. aiokafka bounds this only by one fetch result per partition.
+   */
+  maxBufferedBytes?: number
+  /** Default `'PLAINTEXT'`. */
+  securityProtocol?: SecurityProtocol
+  /** Node TLS options (CA, certificate, key, servername, …). */
+  sslContext?: ConnectionOptions
+  /** Default `'PLAIN'`. */
+  saslMechanism?: SaslMechanismName
+  saslPlainUsername?: string
+  saslPlainPassword?: string
+  /** Default `'kafka'`. */
+  saslKerberosServiceName?: string
+  saslKerberosDomainName?: string
+  saslOauthTokenProvider?: OauthTokenProvider
+}
+
+/** The options after defaults and validation. */
+export interface ResolvedConsumerOptions<K = DefaultDeserialized, V = DefaultDeserialized> {
+  readonly bootstrapServers: readonly string[]
+  readonly clientId: string
+  readonly groupId: string | null
+  readonly groupInstanceId: string | null
+  readonly keyDeserializer: Deserializer<K> | null
+  readonly valueDeserializer: Deserializer<V> | null
+  readonly fetchMaxWaitMs: number
+  readonly fetchMaxBytes: number
+  readonly fetchMinBytes: number
+  readonly maxPartitionFetchBytes: number
+  readonly requestTimeoutMs: number
+  readonly retryBackoffMs: number
+  readonly autoOffsetReset: AutoOffsetReset
+  /** False without `groupId`, whatever was asked: there is nothing to commit to. */
+  readonly enableAutoCommit: boolean
+  readonly autoCommitIntervalMs: number
+  readonly checkCrcs: boolean
+  readonly metadataMaxAgeMs: number
+  readonly maxPollIntervalMs: number
+  readonly rebalanceTimeoutMs: number
+  readonly sessionTimeoutMs: number
+  readonly heartbeatIntervalMs: number
+  readonly consumerTimeoutMs: number
+  /** null: no limit. */
+  readonly maxPollRecords: number | null
+  readonly excludeInternalTopics: boolean
+  readonly connectionsMaxIdleMs: number | null
+  readonly isolationLevel: IsolationLevel
+  readonly maxBufferedBytes: number
+  readonly securityProtocol: SecurityProtocol
+  readonly sslContext: ConnectionOptions | null
+  readonly saslMechanism: SaslMechanismName
+  readonly saslPlainUsername: string | null
+  readonly saslPlainPassword: string | null
+  readonly saslKerberosServiceName: string
+  readonly saslKerberosDomainName: string | null
+  readonly saslOauthTokenProvider: OauthTokenProvider | null
+}
+
+/** The package version in the default client id; kept in step with package.json by a test. */
+export const CONSUMER_VERSION = '0.1.0'
+
+export const CONSUMER_DEFAULTS = {
+  bootstrapServers: 'localhost',
+  clientId: `kafkite-${CONSUMER_VERSION}`,
+  fetchMaxWaitMs: 500,
+  fetchMaxBytes: 52428800,
+  fetchMinBytes: 1,
+  maxPartitionFetchBytes: 1048576,
+  requestTimeoutMs: 40000,
+  retryBackoffMs: 100,
+  autoOffsetReset: 'latest',
+  enableAutoCommit: true,
+  autoCommitIntervalMs: 5000,
+  checkCrcs: true,
+  metadataMaxAgeMs: 300000,
+  maxPollIntervalMs: 300000,
+  sessionTimeoutMs: 10000,
+  heartbeatIntervalMs: 3000,
+  consumerTimeoutMs: 200,
+  excludeInternalTopics: true,
+  connectionsMaxIdleMs: 540000,
+  isolationLevel: 'read_uncommitted',
+  securityProtocol: 'PLAINTEXT',
+  saslMechanism: 'PLAIN',
+  saslKerberosServiceName: 'kafka',
+} as const
+
+const AUTO_OFFSET_RESETS: ReadonlySet<unknown> = new Set<unknown>(['earliest', 'latest', 'none'])
+const ISOLATION_LEVELS: ReadonlySet<unknown> = new Set<unknown>(['read_uncommitted', 'read_committed'])
+const SECURITY_PROTOCOLS: ReadonlySet<unknown> = new Set<unknown>([
+  'PLAINTEXT',
+  'SSL',
+  'SASL_PLAINTEXT',
+  'SASL_SSL',
+])
+const SASL_MECHANISMS: ReadonlySet<unknown> = new Set<unknown>([
+  'PLAIN',
+  'SCRAM-SHA-256',
+  'SCRAM-SHA-512',
+  'OAUTHBEARER',
+  'GSSAPI',
+])
+
+/**
+ * Applies aiokafka's defaults and checks the options so a misconfigured consumer fails at construction,
+ * not at its first fetch. Following the project's convention, a bad value throws `IllegalArgumentError`
+ * (aiokafka: `ValueError`) and options that cannot work together throw `KafkaConfigurationError`.
+ */
+export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeserialized>(
+  options: ConsumerOptions<K, V> = {},
+): ResolvedConsumerOptions<K, V> {
+  const autoOffsetReset = oneOf('autoOffsetReset', options.autoOffsetReset, CONSUMER_DEFAULTS.autoOffsetReset)
+  const isolationLevel = oneOf('isolationLevel', options.isolationLevel, CONSUMER_DEFAULTS.isolationLevel)
+  const securityProtocol = oneOf(
+    'securityProtocol',
+    options.securityProtocol,
+    CONSUMER_DEFAULTS.securityProtocol,
+  )
+  const saslMechanism = oneOf('saslMechanism', options.saslMechanism, CONSUMER_DEFAULTS.saslMechanism)
+
+  const groupId = optionalString('groupId', options.groupId)
+  const maxPollRecords = options.maxPollRecords ?? null
+  if (maxPollRecords !== null && !(Number.isSafeInteger(maxPollRecords) && maxPollRecords >= 1)) {
+    // aiokafka: ValueError("`max_poll_records` should be positive Integer").
+    invalid(`maxPollRecords must be a positive integer or null, not ${String(maxPollRecords)}`)
+  }
+
+  const fetchMaxBytes = positive('fetchMaxBytes', options.fetchMaxBytes, CONSUMER_DEFAULTS.fetchMaxBytes)
+  const maxPartitionFetchBytes = positive(
+    'maxPartitionFetchBytes',
+    options.maxPartitionFetchBytes,
+    CONSUMER_DEFAULTS.maxPartitionFetchBytes,
+  )
+  const maxBufferedBytes = positive('maxBufferedBytes', options.maxBufferedBytes, fetchMaxBytes)
+  if (maxBufferedBytes < maxPartitionFetchBytes) {
+    // Otherwise one partition's fetch could never fit the buffer.
+    conflict(
+      `maxBufferedBytes (${maxBufferedBytes}) must be at least maxPartitionFetchBytes (${maxPartitionFetchBytes})`,
+    )
+  }
+
+  const requestTimeoutMs = positive(
+    'requestTimeoutMs',
+    options.requestTimeoutMs,
+    CONSUMER_DEFAULTS.requestTimeoutMs,
+  )
+  const fetchMaxWaitMs = integer('fetchMaxWaitMs', options.fetchMaxWaitMs, CONSUMER_DEFAULTS.fetchMaxWaitMs)
+  if (fetchMaxWaitMs >= requestTimeoutMs) {
+    // The broker may hold a fetch for fetchMaxWaitMs; a shorter request timeout would fail idle fetches.
+    conflict(`fetchMaxWaitMs (${fetchMaxWaitMs}) must be less than requestTimeoutMs (${requestTimeoutMs})`)
+  }
+
+  const sessionTimeoutMs = positive(
+    'sessionTimeoutMs',
+    options.sessionTimeoutMs,
+    CONSUMER_DEFAULTS.sessionTimeoutMs,
+  )
+  const heartbeatIntervalMs = positive(
+    'heartbeatIntervalMs',
+    options.heartbeatIntervalMs,
+    CONSUMER_DEFAULTS.heartbeatIntervalMs,
+  )
+  if (heartbeatIntervalMs >= sessionTimeoutMs) {
+    // Java refuses this too: the member would be expired between two heartbeats.
+    conflict(
+      `heartbeatIntervalMs (${heartbeatIntervalMs}) must be less than sessionTimeoutMs (${sessionTimeoutMs})`,
+    )
+  }
+
+  const saslPlainUsername = options.saslPlainUsername ?? null
+  const saslPlainPassword = options.saslPlainPassword ?? null
+  const saslOauthTokenProvider = options.saslOauthTokenProvider ?? null
+  if (securityProtocol.startsWith('SASL_')) {
+    if (saslMechanism === 'PLAIN' || saslMechanism.startsWith('SCRAM')) {
+      if (saslPlainUsername === null || saslPlainPassword === null) {
+        conflict(`saslMechanism ${saslMechanism} needs saslPlainUsername and saslPlainPassword`)
+      }
+    } else if (saslMechanism === 'OAUTHBEARER' && saslOauthTokenProvider === null) {
+      conflict('saslMechanism OAUTHBEARER needs saslOauthTokenProvider')
+    }
+  }
+
+  for (const name of ['keyDeserializer', 'valueDeserializer'] as const) {
+    const value = options[name]
+    if (value !== undefined && typeof value !== 'function') invalid(`${name} must be a function`)
+  }
+
+  return {
+    bootstrapServers: bootstrapList(options.bootstrapServers),
+    clientId: optionalString('clientId', options.clientId) ?? CONSUMER_DEFAULTS.clientId,
+    groupId,
+    groupInstanceId: optionalString('groupInstanceId', options.groupInstanceId),
+    keyDeserializer: options.keyDeserializer ?? null,
+    valueDeserializer: options.valueDeserializer ?? null,
+    fetchMaxWaitMs,
+    fetchMaxBytes,
+    fetchMinBytes: integer('fetchMinBytes', options.fetchMinBytes, CONSUMER_DEFAULTS.fetchMinBytes),
+    maxPartitionFetchBytes,
+    requestTimeoutMs,
+    retryBackoffMs: integer('retryBackoffMs', options.retryBackoffMs, CONSUMER_DEFAULTS.retryBackoffMs),
+    autoOffsetReset,
+    enableAutoCommit:
+      groupId !== null &&
+      boolean('enableAutoCommit', options.enableAutoCommit, CONSUMER_DEFAULTS.enableAutoCommit),
+    autoCommitIntervalMs: positive(
+      'autoCommitIntervalMs',
+      options.autoCommitIntervalMs,
+      CONSUMER_DEFAULTS.autoCommitIntervalMs,
+    ),
+    checkCrcs: boolean('checkCrcs', options.checkCrcs, CONSUMER_DEFAULTS.checkCrcs),
+    metadataMaxAgeMs: integer(
+      'metadataMaxAgeMs',
+      options.metadataMaxAgeMs,
+      CONSUMER_DEFAULTS.metadataMaxAgeMs,
+    ),
+    maxPollIntervalMs: positive(
+      'maxPollIntervalMs',
+      options.maxPollIntervalMs,
+      CONSUMER_DEFAULTS.maxPollIntervalMs,
+    ),
+    // aiokafka: rebalance_timeout_ms=None means session_timeout_ms.
+    rebalanceTimeoutMs:
+      options.rebalanceTimeoutMs === null
+        ? sessionTimeoutMs
+        : positive('rebalanceTimeoutMs', options.rebalanceTimeoutMs, sessionTimeoutMs),
+    sessionTimeoutMs,
+    heartbeatIntervalMs,
+    consumerTimeoutMs: integer(
+      'consumerTimeoutMs',
+      options.consumerTimeoutMs,
+      CONSUMER_DEFAULTS.consumerTimeoutMs,
+    ),
+    maxPollRecords,
+    excludeInternalTopics: boolean(
+      'excludeInternalTopics',
+      options.excludeInternalTopics,
+      CONSUMER_DEFAULTS.excludeInternalTopics,
+    ),
+    connectionsMaxIdleMs:
+      options.connectionsMaxIdleMs === null
+        ? null
+        : integer(
+            'connectionsMaxIdleMs',
+            options.connectionsMaxIdleMs,
+            CONSUMER_DEFAULTS.connectionsMaxIdleMs,
+          ),
+    isolationLevel,
+    maxBufferedBytes,
+    securityProtocol,
+    sslContext: options.sslContext ?? null,
+    saslMechanism,
+    saslPlainUsername,
+    saslPlainPassword,
+    saslKerberosServiceName: options.saslKerberosServiceName ?? CONSUMER_DEFAULTS.saslKerberosServiceName,
+    saslKerberosDomainName: options.saslKerberosDomainName ?? null,
+    saslOauthTokenProvider,
+  }
+}
+
+function bootstrapList(servers: string | readonly string[] | undefined): readonly string[] {
+  const list =
+    servers === undefined
+      ? [CONSUMER_DEFAULTS.bootstrapServers]
+      : typeof servers === 'string'
+        ? [servers]
+        : [...servers]
+  if (list.length === 0 || list.some((server) => typeof server !== 'string' || server.trim() === '')) {
+    invalid('bootstrapServers must be a non-empty host[:port] string or list of them')
+  }
+  return Object.freeze(list)
+}
+
+const ALLOWED: Readonly<Record<string, ReadonlySet<unknown>>> = {
+  autoOffsetReset: AUTO_OFFSET_RESETS,
+  isolationLevel: ISOLATION_LEVELS,
+  securityProtocol: SECURITY_PROTOCOLS,
+  saslMechanism: SASL_MECHANISMS,
+}
+
+function oneOf<T extends string>(name: string, value: T | undefined, fallback: T): T {
+  if (value === undefined) return fallback
+  const allowed = ALLOWED[name]!
+  if (!allowed.has(value)) {
+    const names = Array.from(allowed, (item) => `'${String(item)}'`).join(', ')
+    invalid(`${name} must be one of ${names}, not ${String(value)}`)
+  }
+  return value
+}
+
+function optionalString(name: string, value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null
+  if (typeof value !== 'string' || value === '') invalid(`${name} must be a non-empty string or null`)
+  return value
+}
+
+function boolean(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') invalid(`${name} must be a boolean, not ${String(value)}`)
+  return value
+}
+
+/** A non-negative safe integer option. */
+function integer(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < 0) {
+    invalid(`${name} must be a non-negative integer, not ${String(value)}`)
+  }
+  return value
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  const result = integer(name, value, fallback)
+  if (result === 0) invalid(`${name} must be positive`)
+  return result
+}
+
+function invalid(message: string): never {
+  throw new IllegalArgumentError({ message })
+}
+
+function conflict(message: string): never {
+  throw new KafkaConfigurationError({ message })
+}

@@ -1,0 +1,53 @@
+// @kafkite/consumer: the network-free parts of the consumer: partitions as values, options, subscription
+// state with positions and offsets, fetch response decoding (read_committed included) and the buffer of
+// prefetched records behind getone()/getmany().
+
+export { type AbortedTransaction, CompletedFetch, type CompletedFetchConfig } from './completed-fetch.js'
+export { FetchOffsetOutOfRangeError, RecordDeserializationError } from './consumer-errors.js'
+export {
+  type AutoOffsetReset,
+  CONSUMER_DEFAULTS,
+  CONSUMER_VERSION,
+  type ConsumerOptions,
+  type IsolationLevel,
+  type OauthTokenProvider,
+  type ResolvedConsumerOptions,
+  resolveConsumerOptions,
+  type SaslMechanismName,
+  type SecurityProtocol,
+} from './consumer-options.js'
+export {
+  type ConsumerRecord,
+  type DefaultDeserialized,
+  type Deserializer,
+  FetchedRecord,
+  type TimestampType,
+} from './consumer-record.js'
+export {
+  type FetchedPartitionData,
+  type FetchOutcome,
+  FetchResponseHandler,
+  type FetchResponseHandlerOptions,
+} from './fetch-response-handler.js'
+export type { OffsetAndMetadata, OffsetAndTimestamp } from './offset-and-metadata.js'
+export { RecordBuffer, type RecordBufferOptions } from './record-buffer.js'
+export {
+  type AssignmentChange,
+  type FetchedPartitionMetadata,
+  type FetchState,
+  type PartitionStateView,
+  type ResetStrategy,
+  SubscriptionState,
+} from './subscription-state.js'
+export {
+  compareTopicPartitions,
+  formatTopicPartition,
+  groupByTopic,
+  sameTopicPartition,
+  type TopicPartition,
+  TopicPartitionMap,
+  TopicPartitionSet,
+  topicPartition,
+  toTopicPartition,
+  uniqueTopicPartitions,
+} from './topic-partition.js'
