@@ -174,7 +174,9 @@ export class CompletedFetch<K, V> {
   #wrap(error: unknown): KafkaError {
     if (error instanceof RecordDeserializationError) return error
     const where = `${formatTopicPartition(this.topicPartition)} at offset ${this.#nextFetchOffset}`
-    if (error instanceof CorruptRecordError) {
+    // Name the partition in a plain CorruptRecordError; subclasses (DecompressionLimitError) stay as they
+    // are, since callers tell them apart by class.
+    if (error instanceof CorruptRecordError && error.constructor === CorruptRecordError) {
       return new CorruptRecordError({
         message: `Corrupt record batch in ${where}: ${error.message}`,
         cause: error,
@@ -206,15 +208,22 @@ export class CompletedFetch<K, V> {
       if (this.#mayReachLimit && offset >= this.#limit!) {
         // Everything below the limit in this batch was delivered, so the position may move up to it.
         this.#advance(this.#limit!)
-        this.#records = undefined
-        this.#batch = undefined
-        this.#done = true
+        this.#finish()
         return undefined
       }
       const record = this.#toConsumerRecord(decoded, offset)
       this.#nextFetchOffset = offset + 1n
+      // Nothing past the end can be delivered, so the fetch is consumed now rather than on the next read,
+      // which frees its buffered bytes as soon as its last record is handed out.
+      if (this.#nextFetchOffset >= this.endOffset) this.#finish()
       return record
     }
+  }
+
+  #finish(): void {
+    this.#records = undefined
+    this.#batch = undefined
+    this.#done = true
   }
 
   /** After a batch was fully read: move past its last offset, also when compaction removed it. */

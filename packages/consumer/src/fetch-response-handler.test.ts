@@ -7,6 +7,7 @@ import {
   RecordTooLargeError,
   TopicAuthorizationFailedError,
 } from '@kafkite/protocol'
+import { DecompressionLimitError } from '@kafkite/records'
 import { describe, expect, it } from 'vitest'
 import type { CompletedFetch } from './completed-fetch.js'
 import { FetchOffsetOutOfRangeError, RecordDeserializationError } from './consumer-errors.js'
@@ -243,6 +244,24 @@ describe('decoding failures', () => {
     const fetch = fetchOf(0n, { records: [corrupted(batch({ baseOffset: 0n, records: 2 }))] })
     expect(() => fetch.next()).toThrow(CorruptRecordError)
     expect(() => readAll(fetch)).toThrow(CorruptRecordError)
+  })
+
+  it('a batch inflating past the decompression bound keeps its typed error', () => {
+    const fetch = fetchOf(
+      0n,
+      { records: [batch({ baseOffset: 0n, records: 50, compression: 'gzip' })] },
+      { decodeOptions: { maxUncompressedBytes: 64 } },
+    )
+    expect(() => fetch.next()).toThrow(DecompressionLimitError)
+  })
+
+  it('a v2 header too short for its fields is corrupt', () => {
+    const bytes = Buffer.alloc(12 + 14)
+    bytes.writeInt32BE(14, 8)
+    bytes[16] = 2
+    const fetch = fetchOf(4n, { records: [bytes] })
+    expect(fetch.endOffset).toBe(4n)
+    expect(() => fetch.next()).toThrow(CorruptRecordError)
   })
 
   it('checkCrcs: false does not verify checksums', () => {

@@ -117,6 +117,16 @@ describe('read_committed', () => {
     expect(fetch.endOffset).toBe(3n)
   })
 
+  it('a position already at the last stable offset inside a batch delivers nothing and stays', () => {
+    const { values, fetch } = read(3n, {
+      records: [batch({ baseOffset: 0n, records: 5 })],
+      lastStableOffset: 3n,
+    })
+    expect(values).toEqual([])
+    expect(fetch.nextFetchOffset).toBe(3n)
+    expect(fetch.isConsumed).toBe(true)
+  })
+
   it('drops an aborted transaction that began before the fetch position', () => {
     const { values, fetch } = read(2n, {
       records: [

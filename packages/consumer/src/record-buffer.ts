@@ -71,7 +71,7 @@ export class RecordBuffer<K = DefaultDeserialized, V = DefaultDeserialized> {
    * (null without one). Prefetching from there lets a partition be fetched while its records are read.
    */
   nextFetchOffset(tp: TopicPartition): bigint | null {
-    const entry = this.#entries.get(tp)
+    const entry = this.#current(tp)
     const last = entry?.fetches.at(-1)
     if (last !== undefined) return last.endOffset
     return this.#subscription.isAssigned(tp) ? this.#subscription.position(tp) : null
@@ -105,7 +105,7 @@ export class RecordBuffer<K = DefaultDeserialized, V = DefaultDeserialized> {
   add(fetch: CompletedFetch<K, V>): boolean {
     const tp = fetch.topicPartition
     if (!this.#subscription.isFetchable(tp) || fetch.fetchOffset !== this.nextFetchOffset(tp)) return false
-    const entry = this.#entries.get(tp) ?? this.#newEntry(tp)
+    const entry = this.#current(tp) ?? this.#newEntry(tp)
     entry.fetches.push(fetch)
     entry.bytes += fetch.sizeInBytes
     this.#bytes += fetch.sizeInBytes
@@ -137,7 +137,9 @@ export class RecordBuffer<K = DefaultDeserialized, V = DefaultDeserialized> {
    * aiokafka's `getmany()` on what is buffered: records grouped by partition, at most `maxRecords` in all
    * (null: no limit), only from `partitions` when given. Partitions are served in the order their data
    * arrived; one left with records moves behind the others, so a busy partition cannot starve the rest.
-   * A partition's error is thrown when no records were collected before it, else on the next call.
+   * A partition's error is thrown when no records were collected before it in this call (else later),
+   * and the partition then goes behind the others, so an error that repeats until the application seeks
+   * (a record that cannot be deserialized) does not stop the other partitions.
    */
   getmany(
     partitions: readonly TopicPartition[] = [],
@@ -264,11 +266,21 @@ export class RecordBuffer<K = DefaultDeserialized, V = DefaultDeserialized> {
   }
 
   #prune(): void {
-    for (const entry of Array.from(this.#entries.values())) {
-      const fetch = entry.fetches[0]
-      if (fetch !== undefined && !this.#deliverable(entry.tp, fetch)) this.drop(entry.tp)
-      else if (fetch === undefined && !this.#subscription.isAssigned(entry.tp)) this.drop(entry.tp)
-    }
+    for (const entry of Array.from(this.#entries.values())) this.#current(entry.tp)
+  }
+
+  /**
+   * The partition's entry, after dropping it when a seek, pause or unassignment since it was buffered
+   * means it can never be delivered (so its end is not where the next fetch should start).
+   */
+  #current(tp: TopicPartition): Entry<K, V> | undefined {
+    const entry = this.#entries.get(tp)
+    if (entry === undefined) return undefined
+    const fetch = entry.fetches[0]
+    const stale = fetch === undefined ? !this.#subscription.isAssigned(tp) : !this.#deliverable(tp, fetch)
+    if (!stale) return entry
+    this.drop(tp)
+    return undefined
   }
 
   #newEntry(tp: TopicPartition): Entry<K, V> {
