@@ -78,6 +78,14 @@ export class CompletedFetch<K, V> {
   #abortedIndex = 0
   readonly #abortedProducers = new Set<bigint>()
   #nextFetchOffset: bigint
+  /**
+   * The offset of the last record handed out since `#nextFetchOffset` was last brought up to date, or
+   * null. Keeping it instead of computing `offset + 1n` for every record saves a BigInt per record; the
+   * position is settled from it only when asked for.
+   */
+  #delivered: bigint | null = null
+  /** `endOffset - 1n`: the offset whose delivery consumes the fetch. */
+  readonly #lastOffset: bigint
   #batch: AnyRecordBatch | undefined
   #records: Iterator<DecodedRecord> | undefined
   /** Whether records of the current batch may lie below the position (only the first batch's can). */
@@ -113,11 +121,20 @@ export class CompletedFetch<K, V> {
           )
         : []
     this.endOffset = scanEndOffset(records, fetchOffset, this.#limit)
+    this.#lastOffset = this.endOffset - 1n
     this.#batches = readBatches(records, config.decodeOptions)
   }
 
   /** The position after what was read so far (delivered or skipped). */
   get nextFetchOffset(): bigint {
+    return this.#settle()
+  }
+
+  #settle(): bigint {
+    if (this.#delivered !== null) {
+      this.#nextFetchOffset = this.#delivered + 1n
+      this.#delivered = null
+    }
     return this.#nextFetchOffset
   }
 
@@ -173,7 +190,7 @@ export class CompletedFetch<K, V> {
 
   #wrap(error: unknown): KafkaError {
     if (error instanceof RecordDeserializationError) return error
-    const where = `${formatTopicPartition(this.topicPartition)} at offset ${this.#nextFetchOffset}`
+    const where = `${formatTopicPartition(this.topicPartition)} at offset ${this.#settle()}`
     // Name the partition in a plain CorruptRecordError; subclasses (DecompressionLimitError) stay as they
     // are, since callers tell them apart by class.
     if (error instanceof CorruptRecordError && error.constructor === CorruptRecordError) {
@@ -204,7 +221,7 @@ export class CompletedFetch<K, V> {
       }
       const decoded = step.value
       const offset = decoded.offset
-      if (this.#mayBeBelowPosition && offset < this.#nextFetchOffset) continue
+      if (this.#mayBeBelowPosition && offset < this.#settle()) continue
       if (this.#mayReachLimit && offset >= this.#limit!) {
         // Everything below the limit in this batch was delivered, so the position may move up to it.
         this.#advance(this.#limit!)
@@ -212,10 +229,10 @@ export class CompletedFetch<K, V> {
         return undefined
       }
       const record = this.#toConsumerRecord(decoded, offset)
-      this.#nextFetchOffset = offset + 1n
+      this.#delivered = offset
       // Nothing past the end can be delivered, so the fetch is consumed now rather than on the next read,
       // which frees its buffered bytes as soon as its last record is handed out.
-      if (this.#nextFetchOffset >= this.endOffset) this.#finish()
+      if (offset >= this.#lastOffset) this.#finish()
       return record
     }
   }
@@ -259,7 +276,7 @@ export class CompletedFetch<K, V> {
         continue
       }
       this.#batch = batch
-      this.#mayBeBelowPosition = baseOffset === null || baseOffset < this.#nextFetchOffset
+      this.#mayBeBelowPosition = baseOffset === null || baseOffset < this.#settle()
       this.#mayReachLimit = limit !== null && batch.lastOffset >= limit
       this.#timestampType = batch.timestampType === 'LogAppendTime' ? 1 : 0
       this.#batchEpoch = batch.partitionLeaderEpoch >= 0 ? batch.partitionLeaderEpoch : null
@@ -281,7 +298,7 @@ export class CompletedFetch<K, V> {
   }
 
   #advance(offset: bigint): void {
-    if (offset > this.#nextFetchOffset) this.#nextFetchOffset = offset
+    if (offset > this.#settle()) this.#nextFetchOffset = offset
   }
 
   #toConsumerRecord(decoded: DecodedRecord, offset: bigint): FetchedRecord<K, V> {
