@@ -1,5 +1,6 @@
-// @kafkite/producer: the network-free parts of the producer: partitioners, serializers, options, the
-// per-partition record accumulator with delivery handles, and idempotent sequence bookkeeping.
+// @kafkite/producer: KafkaProducer (aiokafka's AIOKafkaProducer) and its parts: partitioners, serializers,
+// options, the per-partition record accumulator with delivery handles, idempotent sequence bookkeeping, and
+// the sender that turns ready batches into ProduceRequests through @kafkite/cluster.
 
 export {
   BatchBuilder,
@@ -36,6 +37,14 @@ export {
 } from './partitioner/partitioner.js'
 export { StickyPartitioner } from './partitioner/sticky-partitioner.js'
 export { OPEN_GATE, type ProduceGate } from './produce-gate.js'
+export { type HeadersInput, type HeaderTuple, normalizeHeaders } from './producer/headers.js'
+export {
+  AIOKafkaProducer,
+  KafkaProducer,
+  type ProducerInternals,
+  type SendBatchOptions,
+  type SendOptions,
+} from './producer/kafka-producer.js'
 export {
   type Acks,
   type CompressionOption,
@@ -49,6 +58,7 @@ export {
   type SecurityProtocol,
 } from './producer-options.js'
 export type { RecordMetadata, TimestampType, TopicPartition } from './record-metadata.js'
+export { MAX_IN_FLIGHT_REQUESTS_PER_BROKER, Sender, type SenderOptions } from './sender/sender.js'
 export {
   applySerializer,
   type DefaultSerializable,

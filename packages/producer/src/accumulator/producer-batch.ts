@@ -39,6 +39,11 @@ export class ProducerBatch {
   attempts = 0
   /** Not to be sent before this time (retry backoff). */
   retryAtMs = 0
+  /**
+   * The retriable error of the last attempt, set by the sender before a retry: what the batch fails with
+   * if it runs out of time before another attempt succeeds.
+   */
+  lastError: KafkaError | null = null
   #state: BatchState = 'open'
   #builder: RecordBatchBuilder | null
   readonly #builderOptions: RecordBatchBuilderOptions

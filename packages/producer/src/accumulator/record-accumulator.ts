@@ -152,13 +152,7 @@ export class RecordAccumulator {
     record: AccumulatorRecord,
     abortOnNewBatch = false,
   ): Promise<DeliveryHandle | null> {
-    this.#checkOpen()
-    const estimate = recordSizeUpperBound(record.key, record.value, record.headers)
-    if (estimate > this.options.maxRequestSize) {
-      throw new MessageSizeTooLargeError({
-        message: `the record is ${estimate} bytes with batch overhead, more than maxRequestSize ${this.options.maxRequestSize}`,
-      })
-    }
+    const estimate = this.#checkRecord(record)
     if (!this.#budget.tryReserve(estimate)) {
       await this.#budget.reserve(estimate)
       if (this.#closing) {
@@ -170,10 +164,42 @@ export class RecordAccumulator {
   }
 
   /**
+   * `append()` without waiting: the record's handle (or null, as `append()` with `abortOnNewBatch`) when
+   * buffer space is available now, undefined when it is not (call `append()`, which waits for space). Lets
+   * the producer queue a record without a promise of its own on the common path. Throws as `append()`.
+   */
+  tryAppend(
+    topic: string,
+    partition: number,
+    record: AccumulatorRecord,
+    abortOnNewBatch = false,
+  ): DeliveryHandle | null | undefined {
+    const estimate = this.#checkRecord(record)
+    if (!this.#budget.tryReserve(estimate)) return undefined
+    return this.#appendReserved(topic, partition, record, estimate, abortOnNewBatch)
+  }
+
+  /** Throws for a closed accumulator or a record too large for any request; returns the record's size bound. */
+  #checkRecord(record: AccumulatorRecord): number {
+    this.#checkOpen()
+    const estimate = recordSizeUpperBound(record.key, record.value, record.headers)
+    if (estimate > this.options.maxRequestSize) {
+      throw new MessageSizeTooLargeError({
+        message: `the record is ${estimate} bytes with batch overhead, more than maxRequestSize ${this.options.maxRequestSize}`,
+      })
+    }
+    return estimate
+  }
+
+  /**
    * Queues a batch the caller filled (`createBatch()` / `sendBatch()`), after whatever is queued for the
    * partition. Resolves to a handle whose delivery is the batch's metadata (its base offset).
    */
-  async appendBatch(topic: string, partition: number, batch: BatchBuilder): Promise<DeliveryHandle> {
+  async appendBatch<K, V>(
+    topic: string,
+    partition: number,
+    batch: BatchBuilder<K, V>,
+  ): Promise<DeliveryHandle> {
     this.#checkOpen()
     const size = batch.size()
     if (size > this.options.maxRequestSize) {
@@ -437,10 +463,13 @@ export class RecordAccumulator {
       batches.splice(i, 1)
       if (queue.open === batch) queue.open = null
       if (batch.baseSequence >= 0) this.options.onExpired?.(batch)
+      // A batch that was retried fails with the error that kept it from being delivered (aiokafka's
+      // behaviour); one that never got an answer with KafkaTimeoutError.
       batch.fail(
-        new KafkaTimeoutError({
-          message: `batch for ${batch.topic}-${batch.partition} expired after ${now - batch.createdMs} ms waiting to be delivered`,
-        }),
+        batch.lastError ??
+          new KafkaTimeoutError({
+            message: `batch for ${batch.topic}-${batch.partition} expired after ${now - batch.createdMs} ms waiting to be delivered`,
+          }),
       )
     }
   }
