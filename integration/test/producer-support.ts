@@ -2,14 +2,14 @@
 // cluster client, and every record of a partition fetched back raw (offsets, timestamps, producer state),
 // so what the producer wrote is checked on the broker, not only through the producer's own answers.
 import { ClusterClient } from '@kafkite/cluster'
-import { CreateTopics, ErrorCode, errorFromCode, Fetch } from '@kafkite/protocol'
-import { readBatches } from '@kafkite/records'
+import { CreateTopics, ErrorCode, errorFromCode, Fetch, ListOffsets } from '@kafkite/protocol'
+import { RecordBatch, readBatches, type TimestampType } from '@kafkite/records'
 
 export interface FetchedRecord {
   readonly partition: number
   readonly offset: bigint
   readonly timestamp: number
-  readonly timestampType: number
+  readonly timestampType: TimestampType
   readonly key: Buffer | null
   readonly value: Buffer | null
   readonly headers: readonly { readonly key: string; readonly value: Buffer | null }[]
@@ -106,30 +106,46 @@ export async function fetchPartition(
         position = batch.lastOffset + 1n
         continue
       }
-      const rb = batch as {
-        compression: number
-        timestampType: number
-        producerId?: bigint
-        baseSequence?: number
-        lastOffset: bigint
-      }
+      if (!(batch instanceof RecordBatch)) throw new Error('the producer wrote a legacy message set')
       for (const record of batch) {
         if (record.offset < position) continue
         records.push({
           partition,
           offset: record.offset,
           timestamp: record.timestamp,
-          timestampType: rb.timestampType,
+          timestampType: batch.timestampType,
           key: record.key,
           value: record.value,
           headers: record.headers,
-          compression: rb.compression,
-          producerId: rb.producerId ?? -1n,
-          baseSequence: rb.baseSequence ?? -1,
+          compression: batch.compression,
+          producerId: batch.producerId,
+          baseSequence: batch.baseSequence,
         })
       }
       if (batch.lastOffset + 1n > position) position = batch.lastOffset + 1n
     }
   }
   return records.filter((record) => record.offset < untilOffset)
+}
+
+/** The partition's end offset (the offset the next record will get), from its leader. */
+export async function endOffset(cluster: ClusterClient, topic: string, partition: number): Promise<bigint> {
+  return cluster.withRetries(
+    async () => {
+      const { nodeId } = await cluster.leaderFor(topic, partition)
+      const response = await cluster.sendToBroker(
+        nodeId,
+        ListOffsets.api,
+        ListOffsets.createRequest({
+          replicaId: -1,
+          topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp: -1n }] }],
+        }),
+      )
+      const answer = response.topics[0]?.partitions[0]
+      const error = errorFromCode(answer?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR)
+      if (error !== undefined) throw error
+      return answer?.offset ?? -1n
+    },
+    { timeoutMs: 60_000 },
+  )
 }

@@ -14,7 +14,6 @@ const NEVER_MS = 2_147_483_647
  */
 export function clusterOptionsFor(options: ResolvedProducerOptions<unknown, unknown>): ClusterClientOptions {
   const usesSasl = options.securityProtocol === 'SASL_PLAINTEXT' || options.securityProtocol === 'SASL_SSL'
-  const usesTls = options.securityProtocol === 'SSL' || options.securityProtocol === 'SASL_SSL'
   return {
     bootstrapServers: options.bootstrapServers,
     clientId: options.clientId,
@@ -25,7 +24,8 @@ export function clusterOptionsFor(options: ResolvedProducerOptions<unknown, unkn
       options.connectionsMaxIdleMs === null ? NEVER_MS : Math.max(1, options.connectionsMaxIdleMs),
     securityProtocol: options.securityProtocol,
     allowAutoTopicCreation: true,
-    ...(usesTls && options.sslContext !== null ? { ssl: options.sslContext as TlsOptions } : {}),
+    // Given with a plaintext protocol, the cluster layer refuses it: TLS settings that would be ignored are a mistake.
+    ...(options.sslContext !== null ? { ssl: options.sslContext as TlsOptions } : {}),
     ...(usesSasl ? { sasl: saslOptionsFor(options) } : {}),
   }
 }
