@@ -8,7 +8,6 @@ import {
   KafkaProducer,
   type Partitioner,
   partitionForKey,
-  type RecordMetadata,
 } from '@kafkite/producer'
 import {
   IllegalArgumentError,
@@ -19,7 +18,7 @@ import {
   ProducerClosed,
 } from '@kafkite/protocol'
 import { CompressionType } from '@kafkite/records'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { CONSOLE_NULL_MARKER, consoleConsume, consoleProduce } from '../src/console-tools.js'
 import { kafka, uniqueTopic } from '../src/index.js'
 import { createTopic, endOffset, fetchPartition, testCluster } from './producer-support.js'
@@ -346,4 +345,3 @@ describe('KafkaProducer against the broker', () => {
   })
 })
 
-export type { RecordMetadata }
