@@ -344,4 +344,3 @@ describe('KafkaProducer against the broker', () => {
     await expect(sender.send('t', 'v')).rejects.toThrow(ProducerClosed)
   })
 })
-
