@@ -47,3 +47,9 @@ export class RecordDeserializationError extends KafkaError {
     this.field = field
   }
 }
+
+/**
+ * aiokafka's `IllegalOperation`: the call needs something this consumer was not configured with, such as
+ * `commit()`, `committed()` or `seekToCommitted()` without a `groupId`. Not retriable.
+ */
+export class IllegalOperation extends KafkaError {}

@@ -1,9 +1,14 @@
-// @kafkite/consumer: the network-free parts of the consumer: partitions as values, options, subscription
-// state with positions and offsets, fetch response decoding (read_committed included) and the buffer of
-// prefetched records behind getone()/getmany().
+// @kafkite/consumer: KafkaConsumer (aiokafka's AIOKafkaConsumer) and its parts: partitions as values,
+// options, subscription state with positions and offsets, fetch response decoding (read_committed
+// included), the buffer of prefetched records behind getone()/getmany(), fetch sessions and the fetcher.
 
 export { type AbortedTransaction, CompletedFetch, type CompletedFetchConfig } from './completed-fetch.js'
-export { FetchOffsetOutOfRangeError, RecordDeserializationError } from './consumer-errors.js'
+export { type ConsumerCluster, clusterOptionsFor } from './consumer-cluster.js'
+export {
+  FetchOffsetOutOfRangeError,
+  IllegalOperation,
+  RecordDeserializationError,
+} from './consumer-errors.js'
 export {
   type AutoOffsetReset,
   CONSUMER_DEFAULTS,
@@ -29,6 +34,15 @@ export {
   FetchResponseHandler,
   type FetchResponseHandlerOptions,
 } from './fetch-response-handler.js'
+export { FetchSession, type FetchSessionRequest, type SessionPartition } from './fetch-session.js'
+export {
+  AIOKafkaConsumer,
+  type CommitOffsets,
+  type GetManyOptions,
+  KafkaConsumer,
+  type KafkaConsumerInternals,
+  type TimestampQuery,
+} from './kafka-consumer.js'
 export type { OffsetAndMetadata, OffsetAndTimestamp } from './offset-and-metadata.js'
 export { RecordBuffer, type RecordBufferOptions } from './record-buffer.js'
 export {

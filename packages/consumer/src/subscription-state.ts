@@ -202,12 +202,19 @@ export class SubscriptionState {
    * Gives positionless partitions a position: the committed offset when there is one, otherwise a reset
    * by `autoOffsetReset`. With `'none'` and no committed offset, throws `NoOffsetForPartitionError`
    * naming the partitions (aiokafka raises it from `position()`/`getmany()`), after applying the others.
+   * With `partitions`, only those of them still without a position are considered (others may be waiting
+   * for their committed offset).
    */
   initializePositions(
     committed: TopicPartitionMap<OffsetAndMetadata | null> = new TopicPartitionMap(),
+    partitions?: readonly TopicPartition[],
   ): void {
     const missing: TopicPartition[] = []
-    for (const tp of this.partitionsNeedingPosition()) {
+    const targets =
+      partitions === undefined
+        ? this.partitionsNeedingPosition()
+        : partitions.filter((tp) => this.#assignment.get(tp)?.fetchState === 'initializing')
+    for (const tp of targets) {
       const state = this.#state(tp)
       const offset = committed.get(tp) ?? null
       if (offset !== null) {
