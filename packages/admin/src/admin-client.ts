@@ -99,7 +99,7 @@ import type { TopicPartition } from './topic-partition.js'
  * loading, a broker restarting) are retried for the failing items only, until the call's `timeoutMs`
  * (default `requestTimeoutMs`). Wrong arguments throw `IllegalArgumentError` before any request.
  *
- * Calls made before `start()` bootstrap on their own; after `close()` they reject with
+ * Argument errors reject the returned promise, like every other failure. Calls made before `start()` bootstrap on their own; after `close()` they reject with
  * `IllegalStateError`. aiokafka's admin client has `close()` and no `stop()`; `await using` works too.
  */
 export class KafkaAdminClient {
@@ -136,7 +136,7 @@ export class KafkaAdminClient {
   // ---- topics and partitions ----
 
   /** CreateTopics via the controller; one outcome per topic name. */
-  createTopics(
+  async createTopics(
     newTopics: readonly NewTopic[],
     options?: CreateTopicsOptions,
   ): Promise<AdminResults<string, CreatedTopic>> {
@@ -144,7 +144,7 @@ export class KafkaAdminClient {
   }
 
   /** DeleteTopics via the controller; one outcome per topic name. */
-  deleteTopics(
+  async deleteTopics(
     topics: readonly string[],
     options?: DeleteTopicsOptions,
   ): Promise<AdminResults<string, DeletedTopic>> {
@@ -152,12 +152,12 @@ export class KafkaAdminClient {
   }
 
   /** The names of all topics, sorted (aiokafka's `list_topics`, internal topics included by default). */
-  listTopics(options?: ListTopicsOptions): Promise<string[]> {
+  async listTopics(options?: ListTopicsOptions): Promise<string[]> {
     return listTopics(this.#context, options)
   }
 
   /** Partitions, leaders, replicas and ISR of `topics` (default all); one outcome per topic. */
-  describeTopics(
+  async describeTopics(
     topics?: readonly string[],
     options?: DescribeTopicsOptions,
   ): Promise<AdminResults<string, TopicDescription>> {
@@ -165,7 +165,7 @@ export class KafkaAdminClient {
   }
 
   /** CreatePartitions via the controller: topic → new total count; one outcome per topic. */
-  createPartitions(
+  async createPartitions(
     newPartitions: ReadonlyMap<string, NewPartitions> | Readonly<Record<string, NewPartitions>>,
     options?: CreatePartitionsOptions,
   ): Promise<AdminResults<string, CreatedPartitions>> {
@@ -173,7 +173,7 @@ export class KafkaAdminClient {
   }
 
   /** DeleteRecords split by partition leader: partition → new low watermark. */
-  deleteRecords(
+  async deleteRecords(
     recordsToDelete: Iterable<readonly [TopicPartition, RecordsToDelete | bigint]>,
     options?: DeleteRecordsOptions,
   ): Promise<AdminResults<TopicPartition, bigint>> {
@@ -181,7 +181,7 @@ export class KafkaAdminClient {
   }
 
   /** ListOffsets split by partition leader: earliest, latest, max timestamp or by timestamp. */
-  listOffsets(
+  async listOffsets(
     specs: Iterable<readonly [TopicPartition, OffsetSpec]>,
     options?: ListOffsetsOptions,
   ): Promise<AdminResults<TopicPartition, ListedOffset | null>> {
@@ -189,7 +189,7 @@ export class KafkaAdminClient {
   }
 
   /** ElectLeaders via the controller; `partitions` null: every partition that needs one. */
-  electLeaders(
+  async electLeaders(
     electionType: ElectionType,
     partitions?: readonly TopicPartition[] | null,
     options?: ElectLeadersOptions,
@@ -198,19 +198,21 @@ export class KafkaAdminClient {
   }
 
   /** Each broker's log directories and the replicas in them; one outcome per broker. */
-  describeLogDirs(options?: DescribeLogDirsOptions): Promise<AdminResults<number, LogDirDescription[]>> {
+  async describeLogDirs(
+    options?: DescribeLogDirsOptions,
+  ): Promise<AdminResults<number, LogDirDescription[]>> {
     return describeLogDirs(this.#context, options)
   }
 
   // ---- cluster and configs ----
 
   /** Cluster id, controller and brokers. */
-  describeCluster(options?: DescribeClusterOptions): Promise<ClusterDescription> {
+  async describeCluster(options?: DescribeClusterOptions): Promise<ClusterDescription> {
     return describeCluster(this.#context, options)
   }
 
   /** DescribeConfigs; a broker's own configs are asked of that broker. One outcome per resource. */
-  describeConfigs(
+  async describeConfigs(
     resources: readonly ConfigResource[],
     options?: DescribeConfigsOptions,
   ): Promise<AdminResults<ConfigResourceKey, ConfigResourceDescription>> {
@@ -218,7 +220,7 @@ export class KafkaAdminClient {
   }
 
   /** IncrementalAlterConfigs: set, delete, append or subtract the listed keys only. One outcome per resource. */
-  alterConfigs(
+  async alterConfigs(
     resources: readonly ConfigResource[],
     options?: AlterConfigsOptions,
   ): Promise<AdminResults<ConfigResourceKey, ConfigResourceKey>> {
@@ -228,12 +230,12 @@ export class KafkaAdminClient {
   // ---- consumer groups ----
 
   /** Every group of every broker (or of `brokerIds`), sorted by id. */
-  listConsumerGroups(options?: ListConsumerGroupsOptions): Promise<ListedGroup[]> {
+  async listConsumerGroups(options?: ListConsumerGroupsOptions): Promise<ListedGroup[]> {
     return listConsumerGroups(this.#context, options)
   }
 
   /** DescribeGroups at each group's coordinator, member subscriptions and assignments decoded. */
-  describeConsumerGroups(
+  async describeConsumerGroups(
     groupIds: readonly string[],
     options?: DescribeConsumerGroupsOptions,
   ): Promise<AdminResults<string, ConsumerGroupDescription>> {
@@ -251,7 +253,7 @@ export class KafkaAdminClient {
   }
 
   /** The group's committed offsets: partition → `OffsetAndMetadata`, or null where none is committed. */
-  listConsumerGroupOffsets(
+  async listConsumerGroupOffsets(
     groupId: string,
     options?: ListConsumerGroupOffsetsOptions,
   ): Promise<AdminResults<TopicPartition, OffsetAndMetadata | null>> {
@@ -259,7 +261,7 @@ export class KafkaAdminClient {
   }
 
   /** Sets the committed offsets of a group without active members. One outcome per partition. */
-  alterConsumerGroupOffsets(
+  async alterConsumerGroupOffsets(
     groupId: string,
     offsets: Iterable<readonly [TopicPartition, OffsetAndMetadata | bigint]>,
   ): Promise<AdminResults<TopicPartition, OffsetAndMetadata>> {
@@ -267,7 +269,7 @@ export class KafkaAdminClient {
   }
 
   /** Forgets the group's committed offsets of `partitions`. One outcome per partition. */
-  deleteConsumerGroupOffsets(
+  async deleteConsumerGroupOffsets(
     groupId: string,
     partitions: readonly TopicPartition[],
   ): Promise<AdminResults<TopicPartition, TopicPartition>> {
@@ -275,7 +277,7 @@ export class KafkaAdminClient {
   }
 
   /** Deletes empty groups. One outcome per group. */
-  deleteConsumerGroups(
+  async deleteConsumerGroups(
     groupIds: readonly string[],
     options?: DeleteConsumerGroupsOptions,
   ): Promise<AdminResults<string, string>> {
@@ -285,29 +287,33 @@ export class KafkaAdminClient {
   // ---- ACLs and credentials ----
 
   /** CreateAcls via the controller. One outcome per binding. */
-  createAcls(acls: readonly AclBinding[]): Promise<AdminResults<AclBinding, DescribedAclBinding>> {
+  async createAcls(acls: readonly AclBinding[]): Promise<AdminResults<AclBinding, DescribedAclBinding>> {
     return createAcls(this.#context, acls)
   }
 
   /** The ACLs matching `filter` (all when left out). */
-  describeAcls(filter?: AclBindingFilter): Promise<DescribedAclBinding[]> {
+  async describeAcls(filter?: AclBindingFilter): Promise<DescribedAclBinding[]> {
     return describeAcls(this.#context, filter)
   }
 
   /** DeleteAcls via the controller. One outcome per filter: what it deleted. */
-  deleteAcls(filters: readonly AclBindingFilter[]): Promise<AdminResults<AclBindingFilter, DeletedAcls>> {
+  async deleteAcls(
+    filters: readonly AclBindingFilter[],
+  ): Promise<AdminResults<AclBindingFilter, DeletedAcls>> {
     return deleteAcls(this.#context, filters)
   }
 
   /** Users' SCRAM mechanisms and iteration counts (all users when left out). One outcome per user. */
-  describeUserScramCredentials(
+  async describeUserScramCredentials(
     users?: readonly string[],
   ): Promise<AdminResults<string, ScramCredentialInfo[]>> {
     return describeUserScramCredentials(this.#context, users)
   }
 
   /** Upserts (salted here) and deletes SCRAM credentials. One outcome per user. */
-  alterUserScramCredentials(alterations: readonly ScramAlteration[]): Promise<AdminResults<string, string>> {
+  async alterUserScramCredentials(
+    alterations: readonly ScramAlteration[],
+  ): Promise<AdminResults<string, string>> {
     return alterUserScramCredentials(this.#context, alterations)
   }
 

@@ -29,6 +29,7 @@ export function createAcls(
 ): Promise<AdminResults<AclBinding, DescribedAclBinding>> {
   const fields = checkList(acls, 'acls').map((acl, index) => bindingFields(acl, `acls[${index}]`))
   const byKey = new Map(acls.map((acl, index) => [keyOfBinding(acl), fields[index] as AclFilterFields]))
+  refuseDuplicates(byKey.size, acls.length, 'acls')
   return runBatch(context, {
     operation: 'createAcls',
     items: acls,
@@ -132,6 +133,7 @@ export function deleteAcls(
   )
   const keyOf = (filter: AclBindingFilter): string => formatAcl(filterFields(filter, 'filter'))
   const byKey = new Map(filters.map((filter, index) => [keyOf(filter), fields[index] as AclFilterFields]))
+  refuseDuplicates(byKey.size, filters.length, 'filters')
   return runBatch(context, {
     operation: 'deleteAcls',
     items: filters,
@@ -202,6 +204,11 @@ function checkList<T>(list: readonly T[], what: string): readonly T[] {
     throw new IllegalArgumentError({ message: `${what} must be a non-empty array` })
   }
   return list
+}
+
+/** Two equal entries would share one outcome: the caller could not tell which answer is whose. */
+function refuseDuplicates(unique: number, total: number, what: string): void {
+  if (unique !== total) throw new IllegalArgumentError({ message: `${what} holds the same entry twice` })
 }
 
 function keyOfBinding(binding: AclBinding): string {

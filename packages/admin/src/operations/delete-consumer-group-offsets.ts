@@ -8,7 +8,7 @@ import { byTopic, formatTopicPartition, partitionList, type TopicPartition } fro
 
 /**
  * OffsetDelete, sent to the group's coordinator: forgets the group's committed offsets of `partitions`.
- * One outcome per partition. An error for the whole group (`GroupIdNotFound`, `NonEmptyGroupError`, …) is
+ * One outcome per partition. An error for the whole group (`GroupIdNotFound`, `NonEmptyGroup`, …) is
  * the outcome of each of its partitions; `GroupSubscribedToTopicError` fails the partitions of a topic an
  * active member still reads.
  */

@@ -11,7 +11,7 @@ export interface DeleteConsumerGroupsOptions {
 }
 
 /**
- * DeleteGroups, sent to each group's coordinator. One outcome per group: `NonEmptyGroupError` while it has
+ * DeleteGroups, sent to each group's coordinator. One outcome per group: `NonEmptyGroup` while it has
  * members, `GroupIdNotFound` for one that does not exist.
  */
 export function deleteConsumerGroups(

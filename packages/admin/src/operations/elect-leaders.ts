@@ -99,6 +99,9 @@ export async function electLeaders(
     items: list,
     keyOf: formatTopicPartition,
     timeoutMs,
+    // A partition's election failure (no live preferred replica, …) is the answer, as in Kafka's Java Admin;
+    // only failures of the request as a whole (NOT_CONTROLLER, a lost connection) are retried.
+    retryItem: () => false,
     attempt: async (pending) => (await send(pending)).answers,
   })
 }
