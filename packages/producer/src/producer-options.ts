@@ -295,11 +295,12 @@ function toWireAcks(acks: Acks): 0 | 1 | -1 {
 }
 
 function bootstrapList(servers: string | readonly string[] | undefined): readonly string[] {
+  // aiokafka (kafka-python's collect_hosts) also takes 'host1:port,host2:port' as one string.
   const list =
     servers === undefined
       ? [PRODUCER_DEFAULTS.bootstrapServers]
       : typeof servers === 'string'
-        ? [servers]
+        ? servers.split(',').map((server) => server.trim())
         : [...servers]
   if (list.length === 0 || list.some((server) => typeof server !== 'string' || server.trim() === '')) {
     fail('bootstrapServers must be a non-empty host[:port] string or list of them')

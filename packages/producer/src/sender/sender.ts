@@ -185,15 +185,23 @@ export class Sender {
     try {
       admitted = this.#gate.beforeSend(batches.map((batch) => batch.topicPartition))
     } catch (error) {
-      this.#requestFailed(nodeId, batches, error)
+      this.#refused(nodeId, batches, error)
       return
     }
     if (admitted === undefined) this.#sendRequest(nodeId, batches)
     else
       admitted.then(
         () => this.#sendRequest(nodeId, batches),
-        (error: unknown) => this.#requestFailed(nodeId, batches, error),
+        (error: unknown) => this.#refused(nodeId, batches, error),
       )
+  }
+
+  /** The gate refused the batches (no transaction, or it is being aborted): they fail, whatever the error. */
+  #refused(nodeId: number, batches: readonly ProducerBatch[], cause: unknown): void {
+    this.#done(nodeId)
+    const error = asKafkaError(cause)
+    for (const batch of batches) this.#fail(batch, error)
+    this.wake()
   }
 
   #sendRequest(nodeId: number, batches: ProducerBatch[]): void {
