@@ -155,7 +155,7 @@ describe('KafkaProducer', () => {
 
   it('retries NOT_LEADER_OR_FOLLOWER on the new leader after refreshing metadata', async () => {
     const log = await fakeLog(2, ['t', 1])
-    log.fault = (batch, attempt) => {
+    log.fault = (_batch, attempt) => {
       if (attempt === 1) {
         log.cluster.moveLeader('t', 0, 2)
         return ErrorCode.NOT_LEADER_OR_FOLLOWER

@@ -1,0 +1,129 @@
+// Runs every example script as a user would (a Node process through tsx) against the run's broker, and
+// checks what it prints. Topics get unique names so reruns against a long-lived broker stay independent;
+// most are created by the broker on first use, as with aiokafka's examples.
+import './provided.js'
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ClusterClient } from '@kafkite/cluster'
+import { partitionForKey } from '@kafkite/producer'
+import { CreateTopics } from '@kafkite/protocol'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const bootstrap = inject('kafka').bootstrap.PLAINTEXT ?? ''
+const run = randomBytes(3).toString('hex')
+const admin = new ClusterClient({ bootstrapServers: bootstrap, clientId: 'kafkite-examples-test' })
+
+afterAll(async () => {
+  await admin.close()
+})
+
+function topicFor(example: string): string {
+  return `kafkite-example-${example}-${run}`
+}
+
+/** Runs `src/<name>.ts` and resolves with its output lines; rejects when it exits with an error. */
+function runExample(name: string, env: Record<string, string> = {}): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', join('src', `${name}.ts`)],
+      {
+        cwd: root,
+        env: { ...process.env, KAFKA_BOOTSTRAP: bootstrap, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      if (code === 0) resolve(stdout.split('\n').filter((line) => line !== ''))
+      else reject(new Error(`${name} exited with ${code}\n${stdout}\n${stderr}`))
+    })
+  })
+}
+
+async function createTopic(name: string, partitions: number): Promise<void> {
+  const response = await admin.send(
+    CreateTopics.api,
+    CreateTopics.createRequest({
+      topics: [{ name, numPartitions: partitions, replicationFactor: -1 }],
+      timeoutMs: 30_000,
+    }),
+  )
+  if (response.topics[0]?.errorCode !== 0) throw new Error(`CreateTopics ${name} failed`)
+  await admin.withRetries(
+    () => Promise.all(Array.from({ length: partitions }, (_, partition) => admin.leaderFor(name, partition))),
+    { timeoutMs: 30_000 },
+  )
+}
+
+describe('aiokafka’s producer examples, ported', () => {
+  it('send-one: sends one message and waits for it', async () => {
+    const topic = topicFor('send-one')
+    expect(await runExample('send-one', { KAFKITE_TOPIC: topic })).toEqual([
+      `Sent to ${topic} partition 0 at offset 0`,
+    ])
+  })
+
+  it('send-and-await-delivery: queues ten messages, then awaits each delivery', async () => {
+    const lines = await runExample('send-and-await-delivery', { KAFKITE_TOPIC: topicFor('deliveries') })
+    expect(lines).toEqual(Array.from({ length: 10 }, (_, i) => `Message produced: partition 0; offset ${i}`))
+  })
+
+  it('batch-produce: fills batches with createBatch and sends each with sendBatch', async () => {
+    const topic = topicFor('batch')
+    await createTopic(topic, 3)
+    const lines = await runExample('batch-produce', { KAFKITE_TOPIC: topic, KAFKITE_COUNT: '2000' })
+    expect(lines.length).toBeGreaterThan(1)
+    let total = 0
+    for (const line of lines) {
+      const match = /^(\d+) messages sent to partition ([0-2])$/.exec(line)
+      expect(match, line).not.toBeNull()
+      total += Number(match?.[1])
+    }
+    expect(total).toBe(2000)
+  })
+
+  it('custom-partitioner: routes `first` and `last`, the rest by murmur2', async () => {
+    const topic = topicFor('partitioner')
+    await createTopic(topic, 3)
+    expect(await runExample('custom-partitioner', { KAFKITE_TOPIC: topic })).toEqual([
+      'key first -> partition 0 offset 0',
+      'key last -> partition 2 offset 0',
+      `key other -> partition ${partitionForKey(Buffer.from('other'), 3)} offset 0`,
+    ])
+  })
+
+  it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'])(
+    'serialize-and-compress: JSON values compressed with %s',
+    async (compression) => {
+      const topic = topicFor(`json-${compression}`)
+      const lines = await runExample('serialize-and-compress', {
+        KAFKITE_TOPIC: topic,
+        KAFKITE_COMPRESSION: compression,
+      })
+      expect(lines).toEqual([
+        `sent ${compression} JSON to ${topic} offset 0`,
+        `sent ${compression} JSON to ${topic} offset 1`,
+      ])
+    },
+  )
+
+  it('idempotent-produce: gets a producer id and writes with acks all', async () => {
+    const lines = await runExample('idempotent-produce', { KAFKITE_TOPIC: topicFor('idempotent') })
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^producer \d+ wrote offset 0 with acks -1$/)
+  })
+})
