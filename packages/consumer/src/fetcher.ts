@@ -457,7 +457,7 @@ export class Fetcher<K, V> {
       }
       if (!this.#running) return
       if (!session.onResponse(response.errorCode, response.sessionId)) {
-        this.#sessionFailed(nodeId, response.errorCode, wanted.keyArray())
+        this.#sessionFailed(nodeId, response.errorCode)
         return
       }
       this.#handleResponse(response, sessionRequest.partitions, names)
@@ -538,15 +538,19 @@ export class Fetcher<K, V> {
     if (changed) this.#notify()
   }
 
-  #sessionFailed(nodeId: number, errorCode: number, partitions: readonly TopicPartition[]): void {
+  /**
+   * A top-level error code: nothing in the response is usable. As in Java, it is not the application's
+   * to see: session errors start over at once with a full fetch; others back off and retry.
+   */
+  #sessionFailed(nodeId: number, errorCode: number): void {
     if (
       errorCode === ErrorCode.FETCH_SESSION_ID_NOT_FOUND ||
       errorCode === ErrorCode.INVALID_FETCH_SESSION_EPOCH
     ) {
-      // The session is gone or out of step: the next fetch is full and starts a new one, right away.
       return
     }
-    this.#requestFailed(nodeId, partitions, errorFromCode(errorCode, { path: 'Fetch' }))
+    this.#nodeBackoff.set(nodeId, Date.now() + this.#options.retryBackoffMs)
+    if (errorFromCode(errorCode)?.invalidMetadata === true) this.#refreshMetadata()
   }
 
   #requestFailed(nodeId: number, partitions: readonly TopicPartition[], error: unknown): void {
