@@ -429,3 +429,20 @@ describe('KafkaProducer with idempotence', () => {
     expect(log.initProducerIdRequests).toHaveLength(2)
   })
 })
+
+describe('KafkaProducer when the epoch cannot be bumped', () => {
+  it('queued records still expire while InitProducerId keeps failing, and stop() returns', async () => {
+    const log = await FakeLog.start(1, { epoch: 32767 })
+    logs.push(log)
+    log.cluster.addTopic('t', 1)
+    const producer = await started(log, { enableIdempotence: true, requestTimeoutMs: 400 })
+    await producer.sendAndWait('t', 'first')
+    log.fault = (_, attempt) => (attempt === 2 ? ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER : undefined)
+    log.failInitProducerId(Array.from({ length: 50 }, () => ErrorCode.CLUSTER_AUTHORIZATION_FAILED))
+    const second = await producer.send('t', 'second')
+    // Expired waiting for the bump: it fails with the error that sent it back.
+    await expect(second.delivery).rejects.toThrow('OUT_OF_ORDER_SEQUENCE_NUMBER')
+    await producer.stop()
+    expect(log.log('t')).toEqual(['first'])
+  })
+})

@@ -131,12 +131,12 @@ export class Sender {
 
   #sendReady(): void {
     const sequences = this.#sequences
-    if (sequences !== null) {
-      if (sequences.epochBumpRequired) {
-        this.#bumpEpoch(sequences)
-        return
-      }
-      if (!sequences.hasProducerId) return
+    if (sequences !== null && (sequences.epochBumpRequired || !sequences.hasProducerId)) {
+      // Nothing is drained until the epoch is bumped; queued batches still expire meanwhile, so a bump
+      // that keeps failing cannot hold records (and stop()) forever.
+      this.#accumulator.ready(this.#now())
+      if (sequences.epochBumpRequired) this.#bumpEpoch(sequences)
+      return
     }
     const accumulator = this.#accumulator
     for (;;) {

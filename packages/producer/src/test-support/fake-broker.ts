@@ -66,6 +66,11 @@ export class FakeLog {
     return new FakeLog(await FakeCluster.start({ nodes }), options)
   }
 
+  /** Answers the next InitProducerId requests with these error codes. */
+  failInitProducerId(codes: readonly number[]): void {
+    this.#initErrors.push(...codes)
+  }
+
   /** The broker loses every producer's state (as when retention removed the producer's last records). */
   forgetProducers(): void {
     this.#producers.clear()
