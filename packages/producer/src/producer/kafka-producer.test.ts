@@ -2,6 +2,7 @@ import {
   ErrorCode,
   IllegalArgumentError,
   IllegalStateError,
+  KafkaConfigurationError,
   KafkaConnectionError,
   KafkaTimeoutError,
   MessageSizeTooLargeError,
@@ -319,6 +320,29 @@ describe('KafkaProducer', () => {
     const failed = await throwing.sendAndWait('t', 'v').catch((error: unknown) => error)
     expect(failed).toBeInstanceOf(Error)
     expect(admitted).toEqual(['t-0', 't-1'])
+  })
+})
+
+describe('KafkaProducer with a transactional id', () => {
+  it('is refused without the transactions layer', () => {
+    expect(() => new KafkaProducer({ transactionalId: 'tx' })).toThrow(KafkaConfigurationError)
+  })
+
+  it('gets its producer id from the transaction coordinator, and marks batches transactional', async () => {
+    const log = await fakeLog(2, ['t', 1])
+    log.cluster.defaultCoordinator = 2
+    const gate: ProduceGate = { isTransactional: true, beforeSend: () => {} }
+    const producer = await started(log, { transactionalId: 'tx', transactionTimeoutMs: 5000 }, gate)
+    expect(log.initProducerIdRequests[0]).toMatchObject({ transactionalId: 'tx', transactionTimeoutMs: 5000 })
+    expect(
+      log.cluster
+        .node(2)
+        .appRequests()
+        .some((request) => request.api.name === 'InitProducerId'),
+    ).toBe(true)
+    await producer.sendAndWait('t', 'v')
+    expect(log.received[0]?.batch.isTransactional).toBe(true)
+    expect(log.received[0]?.batch.producerId).toBe(1000n)
   })
 })
 

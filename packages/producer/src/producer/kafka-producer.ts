@@ -9,6 +9,7 @@ import {
   IllegalArgumentError,
   IllegalStateError,
   InitProducerId,
+  KafkaConfigurationError,
   KafkaError,
   KafkaTimeoutError,
   NoBrokersAvailable,
@@ -152,6 +153,13 @@ export class KafkaProducer<K = DefaultSerializable, V = DefaultSerializable> {
   constructor(options: ProducerOptions<K, V> = {}, internals: ProducerInternals = {}) {
     const codecs = internals.codecs ?? defaultCodecs
     this.#options = resolveProducerOptions(options, codecs)
+    if (this.#options.transactionalId !== null && internals.gate === undefined) {
+      // A transactional id without the transaction manager would get a transactional producer id and then
+      // send batches outside any transaction, which the broker refuses: say so now.
+      throw new KafkaConfigurationError({
+        message: 'transactionalId needs the transactions layer, which kafkite does not provide yet',
+      })
+    }
     this.#internals = internals
     this.#clusterOptions = clusterOptionsFor(this.#options as ResolvedProducerOptions<unknown, unknown>)
     resolveClusterOptions(this.#clusterOptions)
