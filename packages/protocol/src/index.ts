@@ -1,31 +1,6 @@
 // @kafkite/protocol: Kafka's wire protocol for every API at every version, generated from Kafka's schemas.
 
-export { BrokerResponseError, type BrokerResponseErrorOptions } from './errors/broker-response-error.js'
-export {
-  AuthenticationFailedError,
-  AuthenticationMethodNotSupported,
-  CommitFailedError,
-  ConsumerStoppedError,
-  IllegalArgumentError,
-  IllegalStateError,
-  IncompatibleBrokerVersion,
-  KafkaConfigurationError,
-  KafkaConnectionError,
-  KafkaTimeoutError,
-  NoBrokersAvailable,
-  NodeNotReadyError,
-  NoOffsetForPartitionError,
-  ProducerClosed,
-  RecordTooLargeError,
-  UnsupportedCodecError,
-} from './errors/client-errors.js'
-export { KafkaError, type KafkaErrorOptions } from './errors/kafka-error.js'
-export {
-  CorrelationIdError,
-  ProtocolError,
-  ProtocolError as KafkaProtocolError,
-  type ProtocolErrorOptions,
-} from './errors/protocol-error.js'
+export * from './errors/index.js'
 export * from './generated/index.js'
 export {
   type DecodedRequest,
