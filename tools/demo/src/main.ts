@@ -1,13 +1,73 @@
-// `pnpm demo`: shows kafkite speaking to a real broker. With KAFKA_BOOTSTRAP set it uses that cluster;
-// otherwise it starts a local single-node KRaft broker from Apache Kafka's jars (fetched from Maven Central
-// into ~/.cache/kafkite on first use) and stops it at the end.
-//
-// For now it shows what the broker offers through @kafkite/protocol: the APIs and versions it advertises
-// next to ours, and the cluster's metadata. When the producer and consumer land it becomes aiokafka's
-// quick start.
+// `pnpm demo`: aiokafka's quick start on kafkite. With KAFKA_BOOTSTRAP set it uses that cluster; otherwise
+// it starts a local single-node KRaft broker from Apache Kafka's jars (fetched from Maven Central into
+// ~/.cache/kafkite on first use) and stops it at the end. A producer sends one record; a consumer reads it
+// back (by assignment: consumer-group membership is not in kafkite yet) and prints it.
 import { fetchKafka, isFetched, kafkaVersion, startCluster } from '@kafkite/kafka-harness'
-import { ApiVersions, allApis, Metadata, negotiateVersion } from '@kafkite/protocol'
-import { RawConnection } from '@kafkite/raw-client'
+import {
+  AIOKafkaAdminClient,
+  AIOKafkaConsumer,
+  AIOKafkaProducer,
+  TopicAlreadyExistsError,
+  topicPartition,
+} from 'kafkite'
+
+const topic = 'my_topic'
+
+async function sendOne(bootstrapServers: string): Promise<void> {
+  const producer = new AIOKafkaProducer({ bootstrapServers })
+  // Get cluster layout and initial topic/partition leadership information.
+  await producer.start()
+  try {
+    // Produce message.
+    const metadata = await producer.sendAndWait(topic, 'Super message', { key: 'greeting' })
+    console.log(`sent: partition ${metadata?.partition}, offset ${metadata?.offset}`)
+  } finally {
+    // Wait for all pending messages to be delivered or expire.
+    await producer.stop()
+  }
+}
+
+async function consume(bootstrapServers: string): Promise<void> {
+  const consumer = new AIOKafkaConsumer({
+    bootstrapServers,
+    groupId: 'my-group',
+    autoOffsetReset: 'earliest',
+  })
+  // Get cluster layout.
+  await consumer.start()
+  try {
+    consumer.assign([topicPartition(topic, 0)])
+    // Consume messages.
+    for await (const msg of consumer) {
+      console.log(
+        'consumed:',
+        msg.topic,
+        msg.partition,
+        String(msg.offset),
+        msg.key?.toString() ?? null,
+        msg.value?.toString() ?? null,
+        msg.timestamp,
+      )
+      break
+    }
+  } finally {
+    // Commit what was read (auto-commit) and close.
+    await consumer.stop()
+  }
+}
+
+async function createTopic(bootstrapServers: string): Promise<void> {
+  const admin = new AIOKafkaAdminClient({ bootstrapServers })
+  await admin.start()
+  try {
+    const results = await admin.createTopics([{ name: topic, numPartitions: 1, replicationFactor: 1 }])
+    // An existing topic (a second run against the same cluster) is fine.
+    const failure = results.errors.find(([, error]) => !(error instanceof TopicAlreadyExistsError))
+    if (failure !== undefined) throw failure[1]
+  } finally {
+    await admin.close()
+  }
+}
 
 async function main(): Promise<void> {
   const external = process.env.KAFKA_BOOTSTRAP
@@ -22,66 +82,14 @@ async function main(): Promise<void> {
   const started = Date.now()
   const cluster = await startCluster({ nodes: 1, listeners: ['PLAINTEXT'] })
   try {
-    const bootstrap = cluster.bootstrap('PLAINTEXT').split(',')[0]!
-    console.log(`Broker ready at ${bootstrap} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
-    const [host, port] = splitHostPort(bootstrap)
-    const connection = await RawConnection.connect({ host, port, clientId: 'kafkite-demo' })
-    try {
-      await showApiVersions(connection)
-      await showMetadata(connection)
-    } finally {
-      await connection.close()
-    }
+    const bootstrapServers = cluster.bootstrap('PLAINTEXT')
+    console.log(`Broker ready at ${bootstrapServers} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+    await createTopic(bootstrapServers)
+    await sendOne(bootstrapServers)
+    await consume(bootstrapServers)
   } finally {
     await cluster.stop()
   }
-}
-
-async function showApiVersions(
-  connection: RawConnection,
-): Promise<Map<number, { min: number; max: number }>> {
-  // ApiVersions v3 is what every modern client opens with; its response header is always v0.
-  const answer = await connection.request(
-    ApiVersions.api,
-    3,
-    ApiVersions.createRequest({ clientSoftwareName: 'kafkite', clientSoftwareVersion: '0.1.0' }),
-  )
-  const brokerRanges = new Map(
-    answer.apiKeys.map((key) => [key.apiKey, { min: key.minVersion, max: key.maxVersion }]),
-  )
-  console.log(
-    `The broker advertises ${answer.apiKeys.length} APIs. Ours, by the version both sides would use:`,
-  )
-  const rows: string[] = []
-  for (const api of allApis) {
-    const range = brokerRanges.get(api.apiKey)
-    if (range === undefined) continue
-    let chosen: string
-    try {
-      chosen = `v${negotiateVersion(api, { minVersion: range.min, maxVersion: range.max })}`
-    } catch {
-      chosen = 'no overlap'
-    }
-    const ours = `${api.request.validVersions[0]}-${api.request.validVersions[1]}`
-    rows.push(
-      `  ${api.name.padEnd(30)} broker ${`${range.min}-${range.max}`.padEnd(6)} ours ${ours.padEnd(6)} → ${chosen}`,
-    )
-  }
-  console.log(rows.join('\n'))
-  return brokerRanges
-}
-
-async function showMetadata(connection: RawConnection): Promise<void> {
-  const metadata = await connection.request(Metadata.api, 12, Metadata.createRequest({ topics: null }))
-  console.log(`\nCluster ${metadata.clusterId ?? '(no id)'}, controller ${metadata.controllerId}`)
-  for (const broker of metadata.brokers)
-    console.log(`  broker ${broker.nodeId} at ${broker.host}:${broker.port}`)
-  console.log(`  ${metadata.topics.length} topics`)
-}
-
-function splitHostPort(address: string): [string, number] {
-  const colon = address.lastIndexOf(':')
-  return [address.slice(0, colon), Number(address.slice(colon + 1))]
 }
 
 main().catch((error: unknown) => {
