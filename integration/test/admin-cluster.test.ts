@@ -40,6 +40,11 @@ describe('admin on a 3-node cluster', () => {
     ])
     expect(created.value(topic)).toMatchObject({ numPartitions: 3, replicationFactor: 3 })
     expect(created.error(`${topic}-rf4`)).toBeInstanceOf(InvalidReplicationFactorError)
+    // A new topic reaches every broker's metadata a moment after the controller created it.
+    await until('the new topic in every broker’s metadata', async () => {
+      const described = (await admin.describeTopics([topic])).value(topic)
+      return described?.partitions.length === 3
+    })
     const description = (await admin.describeTopics([topic])).value(topic)
     expect(description?.partitions.map((partition) => partition.replicas.length)).toEqual([3, 3, 3])
 
