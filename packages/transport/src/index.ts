@@ -19,4 +19,11 @@ export type { LogFunction, Logger } from './logger.js'
 export * from './sasl/mechanisms/index.js'
 export type { SaslContext, SaslExchange, SaslMechanism } from './sasl/sasl-mechanism.js'
 export { Secret } from './secret.js'
-export { createSslContext, type SslContextOptions, type TlsOptions } from './tls-options.js'
+export {
+  createSslContext,
+  isSecureContext,
+  normalizeTlsOptions,
+  type SslContext,
+  type SslContextOptions,
+  type TlsOptions,
+} from './tls-options.js'
