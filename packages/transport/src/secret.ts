@@ -3,11 +3,12 @@ import { inspect } from 'node:util'
 const REDACTED = '[redacted]'
 
 /**
- * Holds a secret (a password, a private key, a token) so that it never shows in a log line, an error
- * message, `util.inspect()` or `JSON.stringify()`: every way of printing it prints `[redacted]`. Only
- * `reveal()` gives the value back, which makes every place that needs it easy to find.
+ * Holds a secret (a password, a private key, a token, or the token provider that makes tokens) so that it
+ * never shows in a log line, an error message, `util.inspect()` or `JSON.stringify()`: every way of printing
+ * it prints `[redacted]`. Only `reveal()` gives the value back, which makes every place that needs it easy
+ * to find. Clients keep every secret of their resolved options in one, so printing `client.options` is safe.
  */
-export class Secret<Value extends string | Uint8Array = string | Uint8Array> {
+export class Secret<Value = string | Uint8Array> {
   readonly #value: Value
 
   constructor(value: Value) {
@@ -31,7 +32,7 @@ export class Secret<Value extends string | Uint8Array = string | Uint8Array> {
   }
 
   /** The value of a plain value or a `Secret`, for the one place that hands it to Node. */
-  static reveal<Value extends string | Uint8Array>(value: Value | Secret<Value>): Value {
+  static reveal<Value>(value: Value | Secret<Value>): Value {
     return value instanceof Secret ? value.reveal() : value
   }
 }

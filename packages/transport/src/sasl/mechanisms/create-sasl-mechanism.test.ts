@@ -122,11 +122,24 @@ describe('createSaslMechanism', () => {
       /NUL/,
     ],
     [
-      'a provider that is not a function',
+      'a provider that is neither shape',
       { mechanism: 'OAUTHBEARER', tokenProvider: 'abc' },
       IllegalArgumentError,
-      /must be a function/,
+      /must be an object with a token\(\) method .* or a function, not a string/,
     ],
+    [
+      'a provider object without token()',
+      { mechanism: 'OAUTHBEARER', tokenProvider: { token: 'abc' } },
+      IllegalArgumentError,
+      /must be an object with a token\(\) method/,
+    ],
+    [
+      'a provider whose extensions is not a method',
+      { mechanism: 'OAUTHBEARER', tokenProvider: { token: async () => 't', extensions: { a: 'b' } } },
+      IllegalArgumentError,
+      /extensions` must be a method, not an object/,
+    ],
+    ['OAUTHBEARER options that are not an object', undefined, IllegalArgumentError, /must be an object/],
     [
       'a low maxIterations',
       { mechanism: 'SCRAM-SHA-256', username: 'u', password: 'p', maxIterations: 10 },

@@ -5,7 +5,7 @@ import {
 } from '@kafkite/protocol'
 import type { Secret } from '../../secret.js'
 import type { SaslMechanism } from '../sasl-mechanism.js'
-import { OAuthBearerMechanism, type OAuthBearerTokenProvider } from './oauthbearer-mechanism.js'
+import { OAuthBearerMechanism, type SaslOauthTokenProvider } from './oauthbearer-mechanism.js'
 import { describeType } from './option-checks.js'
 import { PlainMechanism } from './plain-mechanism.js'
 import { REDACTED } from './redaction.js'
@@ -31,7 +31,8 @@ export interface ScramSaslOptions {
 
 export interface OAuthBearerSaslOptions {
   readonly mechanism: 'OAUTHBEARER'
-  readonly tokenProvider: OAuthBearerTokenProvider
+  /** aiokafka's `{ token(), extensions?() }` object or a function; see `SaslOauthTokenProvider`. */
+  readonly tokenProvider: SaslOauthTokenProvider | Secret<SaslOauthTokenProvider>
 }
 
 export type SaslOptions = PlainSaslOptions | ScramSaslOptions | OAuthBearerSaslOptions

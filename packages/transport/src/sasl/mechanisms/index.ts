@@ -12,11 +12,14 @@ export {
   type ScramSaslOptions,
 } from './create-sasl-mechanism.js'
 export {
+  type AbstractTokenProvider,
   OAuthBearerExchange,
   OAuthBearerMechanism,
   type OAuthBearerMechanismOptions,
   type OAuthBearerToken,
   type OAuthBearerTokenProvider,
+  type SaslOauthTokenProvider,
+  toOAuthBearerTokenProvider,
 } from './oauthbearer-mechanism.js'
 export { PlainMechanism, type PlainMechanismOptions } from './plain-mechanism.js'
 export { REDACTED } from './redaction.js'

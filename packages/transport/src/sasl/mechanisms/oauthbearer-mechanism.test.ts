@@ -2,7 +2,11 @@ import { AuthenticationFailedError, IllegalArgumentError } from '@kafkite/protoc
 import { describe, expect, it, vi } from 'vitest'
 import { Secret } from '../../secret.js'
 import type { SaslContext } from '../sasl-mechanism.js'
-import { OAuthBearerMechanism, type OAuthBearerToken } from './oauthbearer-mechanism.js'
+import {
+  OAuthBearerMechanism,
+  type OAuthBearerToken,
+  toOAuthBearerTokenProvider,
+} from './oauthbearer-mechanism.js'
 import { context, text, utf8 } from './test-support/sasl-fixtures.js'
 
 const TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.'
@@ -46,6 +50,24 @@ describe('OAuthBearerMechanism client message (RFC 7628 §3.1, KIP-255)', () => 
       .start(context)
       .initialResponse()
     expect(text(message)).toBe(`n,,\x01auth=Bearer ${TOKEN}\x01\x01`)
+  })
+
+  it("takes aiokafka's AbstractTokenProvider shape: token() and an optional extensions(), sync or async, or in a Secret", async () => {
+    const withExtensions = new OAuthBearerMechanism({
+      tokenProvider: { token: async () => TOKEN, extensions: async () => ({ traceId: 'x' }) },
+    })
+    expect(text(await withExtensions.start(context).initialResponse())).toBe(
+      `n,,\x01auth=Bearer ${TOKEN}\x01traceId=x\x01\x01`,
+    )
+    const bare = new OAuthBearerMechanism({ tokenProvider: new Secret({ token: () => new Secret(TOKEN) }) })
+    expect(text(await bare.start(context).initialResponse())).toBe(`n,,\x01auth=Bearer ${TOKEN}\x01\x01`)
+    const nullExtensions = new OAuthBearerMechanism({
+      tokenProvider: { token: () => TOKEN, extensions: () => null },
+    })
+    expect(text(await nullExtensions.start(context).initialResponse())).toBe(
+      `n,,\x01auth=Bearer ${TOKEN}\x01\x01`,
+    )
+    expect(toOAuthBearerTokenProvider(() => ({ token: TOKEN }))).toBeTypeOf('function')
   })
 
   it('accepts a provider that returns synchronously', async () => {

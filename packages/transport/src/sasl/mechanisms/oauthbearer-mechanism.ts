@@ -1,8 +1,8 @@
 import type { InspectOptions } from 'node:util'
-import { AuthenticationFailedError, IllegalArgumentError } from '@kafkite/protocol'
+import { AuthenticationFailedError, IllegalArgumentError, KafkaConfigurationError } from '@kafkite/protocol'
 import { Secret } from '../../secret.js'
 import type { SaslContext, SaslExchange, SaslMechanism } from '../sasl-mechanism.js'
-import { checkFunction, describeType } from './option-checks.js'
+import { describeType } from './option-checks.js'
 import { inspectAs, inspectCustom, REDACTED } from './redaction.js'
 import { decodeServerMessage, encodeClientMessage, quoteServerText } from './server-text.js'
 
@@ -15,13 +15,68 @@ export interface OAuthBearerToken {
 }
 
 /**
- * Called once per exchange, that is per connection and per re-authentication (KIP-368), so it can return a
- * fresh token each time; it should cache and refresh tokens itself. aiokafka's `AbstractTokenProvider.token()`.
+ * The function form of a token provider: called once per exchange, that is per connection and per
+ * re-authentication (KIP-368), with the connection's context, so it can return a fresh token each time; it
+ * should cache and refresh tokens itself.
  */
 export type OAuthBearerTokenProvider = (context: SaslContext) => Promise<OAuthBearerToken> | OAuthBearerToken
 
+/**
+ * aiokafka's `AbstractTokenProvider` as a plain object: `token()` gives the bearer token and the optional
+ * `extensions()` the SASL extensions (KIP-342). Both are called once per exchange (every connection and
+ * re-authentication); `token()` should cache and refresh tokens itself, as aiokafka asks.
+ */
+export interface AbstractTokenProvider {
+  token(): Promise<string | Secret<string>> | string | Secret<string>
+  extensions?():
+    | Promise<Readonly<Record<string, string>>>
+    | Readonly<Record<string, string>>
+    | null
+    | undefined
+}
+
+/**
+ * What every client's `saslOauthTokenProvider` takes (producer, consumer, admin, and the transport's
+ * OAUTHBEARER options): aiokafka's `{ token(), extensions?() }` object, or a function returning
+ * `{ token, extensions? }`. A provider may also be wrapped in a `Secret`.
+ */
+export type SaslOauthTokenProvider = AbstractTokenProvider | OAuthBearerTokenProvider
+
 export interface OAuthBearerMechanismOptions {
-  readonly tokenProvider: OAuthBearerTokenProvider
+  readonly tokenProvider: SaslOauthTokenProvider | Secret<SaslOauthTokenProvider>
+}
+
+/**
+ * The function form of either provider shape (unwrapping a `Secret`), checked now so a wrong shape fails
+ * when the client is made, not at its first connection. A missing provider throws KafkaConfigurationError,
+ * anything else that is neither shape IllegalArgumentError; messages never show the provider.
+ */
+export function toOAuthBearerTokenProvider(
+  provider: SaslOauthTokenProvider | Secret<SaslOauthTokenProvider> | undefined | null,
+  name = 'tokenProvider',
+): OAuthBearerTokenProvider {
+  const given: unknown = provider instanceof Secret ? provider.reveal() : provider
+  if (given === undefined || given === null) {
+    throw new KafkaConfigurationError({ message: `OAUTHBEARER needs \`${name}\`` })
+  }
+  if (typeof given === 'function') return given as OAuthBearerTokenProvider
+  if (typeof given === 'object' && typeof Reflect.get(given, 'token') === 'function') {
+    const object = given as AbstractTokenProvider
+    const extensions: unknown = Reflect.get(object, 'extensions')
+    if (extensions !== undefined && typeof extensions !== 'function') {
+      throw new IllegalArgumentError({
+        message: `OAUTHBEARER: \`${name}.extensions\` must be a method, not ${describeType(extensions)}`,
+      })
+    }
+    return async () => {
+      const token = await object.token()
+      const more = await object.extensions?.()
+      return more === undefined || more === null ? { token } : { token, extensions: more }
+    }
+  }
+  throw new IllegalArgumentError({
+    message: `OAUTHBEARER: \`${name}\` must be an object with a token() method (aiokafka's AbstractTokenProvider) or a function, not ${describeType(given)}`,
+  })
 }
 
 /** Separates the key/value pairs of the client's message (RFC 7628 `kvsep`). */
@@ -42,8 +97,10 @@ export class OAuthBearerMechanism implements SaslMechanism {
   readonly #tokenProvider: OAuthBearerTokenProvider
 
   constructor(options: OAuthBearerMechanismOptions) {
-    checkFunction(options, 'tokenProvider', 'OAUTHBEARER')
-    this.#tokenProvider = options.tokenProvider
+    if (typeof options !== 'object' || options === null) {
+      throw new IllegalArgumentError({ message: 'OAUTHBEARER options must be an object' })
+    }
+    this.#tokenProvider = toOAuthBearerTokenProvider(options.tokenProvider)
   }
 
   start(context: SaslContext): OAuthBearerExchange {

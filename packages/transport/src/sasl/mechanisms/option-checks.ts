@@ -32,19 +32,6 @@ export function requireCredential(options: object, field: string, mechanism: str
   return value
 }
 
-/** Checks that a required function field is there and is a function. */
-export function checkFunction(options: object, field: string, mechanism: string): void {
-  const value: unknown = Reflect.get(options, field)
-  if (value === undefined || value === null) {
-    throw new KafkaConfigurationError({ message: `SASL ${mechanism} needs \`${field}\`` })
-  }
-  if (typeof value !== 'function') {
-    throw new IllegalArgumentError({
-      message: `SASL ${mechanism}: \`${field}\` must be a function, not ${describeType(value)}`,
-    })
-  }
-}
-
 /** Names a value's type without printing the value (it may be a password). */
 export function describeType(value: unknown): string {
   if (value === null) return 'null'
