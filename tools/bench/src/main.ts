@@ -1,15 +1,17 @@
-// Runs the benchmark suites: `pnpm bench [suite ...] [--quick] [--markdown]`.
+// Runs the benchmark suites: `pnpm bench [suite ...] [--quick] [--markdown] [--save DIR] [--cpu-prof DIR]`.
 //
 // Suites are found by file name (`src/<folder>/<name>-bench.ts` exporting `suite`), so adding one needs no
-// change here. Numbers are printed, never asserted: throughput depends on the machine.
+// change here. Numbers are printed, never asserted: throughput depends on the machine. Codec suites
+// (`BenchSuite`) are timed here in rounds; end-to-end suites (`EndToEndSuite`: produce, consume) run whole
+// client processes against a broker and measure themselves.
 
 import { readdir } from 'node:fs/promises'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { DEFAULT_OPTIONS, type MeasureOptions, measureAll, QUICK_OPTIONS } from './harness/measure.js'
 import { markdownTable, type Result, textTable } from './harness/report.js'
-import type { BenchSuite } from './harness/suite.js'
+import { type AnySuite, type BenchSuite, isEndToEnd } from './harness/suite.js'
 
 const SUITE_FILE = /^[a-z0-9-]+-bench\.(?:ts|js)$/
 
@@ -17,33 +19,56 @@ interface Arguments {
   readonly suites: readonly string[]
   readonly quick: boolean
   readonly markdown: boolean
+  readonly saveDir?: string
+  readonly cpuProfDir?: string
 }
+
+const USAGE = 'usage: pnpm bench [suite ...] [--quick] [--markdown] [--save DIR] [--cpu-prof DIR]'
 
 function parseArguments(argv: readonly string[]): Arguments {
   const suites: string[] = []
   let quick = false
   let markdown = false
-  for (const argument of argv) {
+  let saveDir: string | undefined
+  let cpuProfDir: string | undefined
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!
+    const value = (): string => {
+      const next = argv[++index]
+      if (next === undefined || next.startsWith('-')) throw new Error(`${argument} needs a folder`)
+      return resolve(next)
+    }
     if (argument === '--quick') quick = true
     else if (argument === '--markdown') markdown = true
+    else if (argument === '--save') saveDir = value()
+    else if (argument === '--cpu-prof') cpuProfDir = value()
     else if (argument === '--help' || argument === '-h') {
-      console.log('usage: pnpm bench [suite ...] [--quick] [--markdown]')
+      console.log(USAGE)
       process.exit(0)
     } else if (argument.startsWith('-')) throw new Error(`Unknown option ${argument}`)
     else suites.push(argument)
   }
-  return { suites, quick, markdown }
+  return {
+    suites,
+    quick,
+    markdown,
+    ...(saveDir === undefined ? {} : { saveDir }),
+    ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
+  }
 }
 
-function isSuite(value: unknown): value is BenchSuite {
-  const candidate = value as Partial<BenchSuite> | undefined
-  return typeof candidate?.name === 'string' && typeof candidate.cases === 'function'
+function isSuite(value: unknown): value is AnySuite {
+  const candidate = value as { name?: unknown; cases?: unknown; run?: unknown } | undefined
+  return (
+    typeof candidate?.name === 'string' &&
+    (typeof candidate.cases === 'function' || typeof candidate.run === 'function')
+  )
 }
 
 /** Every `src/<folder>/<name>-bench.ts`, in folder order. */
-async function discoverSuites(): Promise<BenchSuite[]> {
+async function discoverSuites(): Promise<AnySuite[]> {
   const root = dirname(fileURLToPath(import.meta.url))
-  const suites: BenchSuite[] = []
+  const suites: AnySuite[] = []
   const folders = (await readdir(root, { withFileTypes: true }))
     .filter((entry) => entry.isDirectory() && entry.name !== 'harness')
     .map((entry) => entry.name)
@@ -96,11 +121,29 @@ async function main(): Promise<void> {
     args.suites.length === 0 ? available : available.filter((suite) => args.suites.includes(suite.name))
   const options = args.quick ? QUICK_OPTIONS : DEFAULT_OPTIONS
   console.log(`${machineNote()}`)
-  console.log(
-    `warm-up ${options.warmupMs} ms, median of ${options.rounds} rounds of ~${options.roundMs} ms` +
-      `${args.quick ? ' (--quick: smoke run, numbers are noisy)' : ''}; ratios are ops/s relative to kafkite\n`,
-  )
-  for (const suite of selected) await runSuite(suite, options, args.markdown)
+  if (selected.some((suite) => !isEndToEnd(suite))) {
+    console.log(
+      `warm-up ${options.warmupMs} ms, median of ${options.rounds} rounds of ~${options.roundMs} ms` +
+        `${args.quick ? ' (--quick: smoke run, numbers are noisy)' : ''}; ratios are ops/s relative to kafkite\n`,
+    )
+  }
+  try {
+    for (const suite of selected) {
+      if (!isEndToEnd(suite)) {
+        await runSuite(suite, options, args.markdown)
+        continue
+      }
+      console.log(`== ${suite.name}: ${suite.description}${args.quick ? ' (--quick: smoke run)' : ''}\n`)
+      await suite.run({
+        quick: args.quick,
+        log: (line) => console.log(line),
+        ...(args.saveDir === undefined ? {} : { saveDir: args.saveDir }),
+        ...(args.cpuProfDir === undefined ? {} : { cpuProfDir: args.cpuProfDir }),
+      })
+    }
+  } finally {
+    for (const suite of selected) if (isEndToEnd(suite)) await suite.teardown?.()
+  }
 }
 
 main().catch((error: unknown) => {

@@ -28,3 +28,32 @@ export interface BenchSuite {
   /** Builds the inputs (and checks that every contender decodes them correctly) before any timing. */
   cases(): Promise<readonly BenchCase[]>
 }
+
+/** What the runner hands an end-to-end suite. */
+export interface EndToEndOptions {
+  readonly quick: boolean
+  /** `--save DIR`: write raw results (and charts) there. */
+  readonly saveDir?: string
+  /** `--cpu-prof DIR`: CPU profiles of kafkite's client processes. */
+  readonly cpuProfDir?: string
+  /** Progress and tables go through here. */
+  readonly log: (line: string) => void
+}
+
+/**
+ * A suite that runs whole clients against a broker (`produce`, `consume`): it measures and prints by
+ * itself, since a client process cannot be timed in rounds of operations like a codec.
+ */
+export interface EndToEndSuite {
+  readonly name: string
+  readonly description: string
+  run(options: EndToEndOptions): Promise<void>
+  /** Called once after every selected suite ran (stops a broker the suites shared). */
+  teardown?(): Promise<void>
+}
+
+export type AnySuite = BenchSuite | EndToEndSuite
+
+export function isEndToEnd(suite: AnySuite): suite is EndToEndSuite {
+  return 'run' in suite
+}
