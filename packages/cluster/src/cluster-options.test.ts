@@ -1,6 +1,7 @@
+import { createSecureContext } from 'node:tls'
 import { inspect } from 'node:util'
 import { IllegalArgumentError, KafkaConfigurationError } from '@kafkite/protocol'
-import { Secret } from '@kafkite/transport'
+import { createSslContext, Secret } from '@kafkite/transport'
 import { describe, expect, it } from 'vitest'
 import { formatAddress, parseBootstrapServers } from './broker-address.js'
 import { ClusterClient } from './cluster-client.js'
@@ -88,6 +89,7 @@ describe('resolveClusterOptions', () => {
       /reconnectBackoffMaxMs/,
     ],
     [{ ssl: {} }, KafkaConfigurationError, /ssl options/],
+    [{ securityProtocol: 'SSL', ssl: 'ca.pem' }, IllegalArgumentError, /ssl must be TLS options/],
     [
       { securityProtocol: 'SSL', sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } },
       KafkaConfigurationError,
@@ -103,6 +105,65 @@ describe('resolveClusterOptions', () => {
 
   it('refuses options that are not an object', () => {
     expect(() => resolveClusterOptions(null as never)).toThrow(IllegalArgumentError)
+  })
+
+  it('takes a SecureContext or createSslContext() options as ssl, and keeps a TLS key out of print', () => {
+    const secureContext = createSecureContext()
+    expect(resolveClusterOptions({ securityProtocol: 'SSL', ssl: secureContext }).tls).toEqual({
+      secureContext,
+    })
+    const sslContext = createSslContext()
+    expect(resolveClusterOptions({ securityProtocol: 'SSL', ssl: sslContext }).tls).toEqual(sslContext)
+    const options = resolveClusterOptions({
+      securityProtocol: 'SSL',
+      ssl: { key: 'canary-key-123', passphrase: 'canary-pass-123' },
+    })
+    for (const text of [inspect(options, { depth: 10 }), JSON.stringify(options)]) {
+      expect(text).not.toContain('canary-key-123')
+      expect(text).not.toContain('canary-pass-123')
+    }
+    expect(() => resolveClusterOptions({ securityProtocol: 'SSL', ssl: { pfx: 'x' } as never })).toThrow(
+      IllegalArgumentError,
+    )
+  })
+
+  it('never shows a SASL password or token in inspect(), JSON or a failed bootstrap', async () => {
+    const canary = 'canary-Secret-123'
+    const tokenCanary = 'canary-Token-456'
+    const clients = [
+      new ClusterClient({
+        bootstrapServers: 'localhost:1',
+        securityProtocol: 'SASL_PLAINTEXT',
+        sasl: { mechanism: 'PLAIN', username: 'u', password: canary },
+        connectTimeoutMs: 2000,
+      }),
+      new ClusterClient({
+        bootstrapServers: 'localhost:1',
+        securityProtocol: 'SASL_PLAINTEXT',
+        sasl: {
+          mechanism: 'OAUTHBEARER',
+          tokenProvider: { cached: tokenCanary, token: () => tokenCanary } as never,
+        },
+        connectTimeoutMs: 2000,
+      }),
+    ]
+    for (const client of clients) {
+      const error: unknown = await client.bootstrap().catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(Error)
+      const printed = [
+        inspect(client, { depth: 10 }),
+        JSON.stringify(client),
+        inspect(client.options, { depth: 10 }),
+        JSON.stringify(client.options),
+        inspect(error, { depth: 10 }),
+        (error as Error).message,
+      ]
+      for (const text of printed) {
+        expect(text).not.toContain(canary)
+        expect(text).not.toContain(tokenCanary)
+      }
+      await client.close()
+    }
   })
 
   it('never shows a SASL password in inspect() or JSON', () => {

@@ -1,8 +1,10 @@
+import type { SecureContext } from 'node:tls'
 import { IllegalArgumentError, KafkaConfigurationError } from '@kafkite/protocol'
 import {
   createSaslMechanism,
   DEFAULT_CLIENT_ID,
   type Logger,
+  normalizeTlsOptions,
   type SaslMechanism,
   type SaslOptions,
   type TlsOptions,
@@ -41,8 +43,12 @@ export interface ClusterClientOptions {
   readonly connectTimeoutMs?: number
   /** Default `'PLAINTEXT'`. */
   readonly securityProtocol?: SecurityProtocol
-  /** TLS options for `SSL` and `SASL_SSL` (Node's defaults when left out: bundled roots, host checked). */
-  readonly ssl?: TlsOptions
+  /**
+   * TLS for `SSL` and `SASL_SSL`: what `createSslContext()` returns, the transport's TLS options, or a Node
+   * `SecureContext` (Node's defaults when left out: bundled roots, host checked). A field the transport does
+   * not use throws `IllegalArgumentError` rather than being ignored.
+   */
+  readonly ssl?: TlsOptions | SecureContext
   /** The SASL mechanism, or options for `createSaslMechanism()`, for `SASL_PLAINTEXT` and `SASL_SSL`. */
   readonly sasl?: SaslOptions | SaslMechanism
   /** Whether a Metadata request for a topic that does not exist may create it (if the broker allows). Default false. */
@@ -65,7 +71,9 @@ export interface ResolvedClusterOptions {
   readonly connectionsMaxIdleMs: number
   readonly connectTimeoutMs: number
   readonly securityProtocol: SecurityProtocol
+  /** Normalized: a key or passphrase is held in a `Secret`. */
   readonly tls: TlsOptions | undefined
+  /** The mechanism keeps its secrets private; printing it shows none. */
   readonly sasl: SaslMechanism | undefined
   readonly allowAutoTopicCreation: boolean
   readonly maxInFlightRequests: number
@@ -130,7 +138,7 @@ export function resolveClusterOptions(options: ClusterClientOptions = {}): Resol
     connectionsMaxIdleMs: positive(options.connectionsMaxIdleMs, 540_000, 'connectionsMaxIdleMs'),
     connectTimeoutMs: positive(options.connectTimeoutMs, 10_000, 'connectTimeoutMs'),
     securityProtocol,
-    tls: usesTls ? (options.ssl ?? {}) : undefined,
+    tls: usesTls ? normalizeTlsOptions(options.ssl ?? {}, 'ssl') : undefined,
     // Built once here so that bad SASL options fail at construction, before any socket is opened; a
     // mechanism starts a fresh exchange per connection, so one instance serves them all.
     sasl:

@@ -2,6 +2,15 @@
 // routing by API kind, connection lanes, reconnect backoff and retries. Sockets, TLS and SASL are one layer
 // down, in @kafkite/transport.
 
+export {
+  AIOKAFKA_SASL_MECHANISMS,
+  type AiokafkaConnectionOptions,
+  type AiokafkaSaslMechanism,
+  type ClusterSecurityOptions,
+  clusterOptionsFromAiokafka,
+  type ResolvedAiokafkaConnectionOptions,
+  resolveAiokafkaConnectionOptions,
+} from './aiokafka-options.js'
 export { type BackoffPolicy, backoffDelay } from './backoff.js'
 export {
   type BrokerAddress,
