@@ -20,7 +20,7 @@ export const AIOKAFKA_SASL_MECHANISMS: readonly AiokafkaSaslMechanism[] = [...SA
 
 /**
  * aiokafka's flat connection options, in camelCase, as the producer, consumer and admin client take them.
- * Every secret may also be given wrapped in a `Secret`.
+ * Every secret may also be given wrapped in a `Secret`; null means not given (aiokafka's `None`).
  */
 export interface AiokafkaConnectionOptions {
   /** Default `'PLAINTEXT'`. */
@@ -29,18 +29,18 @@ export interface AiokafkaConnectionOptions {
    * aiokafka's `ssl_context`: what `createSslContext()` returns, the transport's TLS options (`ca`, `cert`,
    * `key`, `passphrase`, `servername`, …) or a Node `SecureContext`. Certificate and host name are checked.
    */
-  readonly sslContext?: TlsOptions | SecureContext
+  readonly sslContext?: TlsOptions | SecureContext | null
   /** Default `'PLAIN'`. */
   readonly saslMechanism?: AiokafkaSaslMechanism
   /** PLAIN and the SCRAMs, as in aiokafka. */
-  readonly saslPlainUsername?: string
-  readonly saslPlainPassword?: string | Secret<string>
+  readonly saslPlainUsername?: string | null
+  readonly saslPlainPassword?: string | Secret<string> | null
   /** For OAUTHBEARER: aiokafka's `{ token(), extensions?() }` object, or a function. */
-  readonly saslOauthTokenProvider?: SaslOauthTokenProvider | Secret<SaslOauthTokenProvider>
+  readonly saslOauthTokenProvider?: SaslOauthTokenProvider | Secret<SaslOauthTokenProvider> | null
   /** Default `'kafka'`. GSSAPI only: accepted, unused. */
   readonly saslKerberosServiceName?: string
   /** GSSAPI only: accepted, unused. */
-  readonly saslKerberosDomainName?: string
+  readonly saslKerberosDomainName?: string | null
 }
 
 /** The flat connection options checked and with defaults; every secret is held in a `Secret`. */
@@ -229,9 +229,7 @@ function optionalSecretString(value: unknown, name: string): Secret<string> | nu
 
 /** A value that should have been a name, shown only if it looks like one (it might be a misplaced secret). */
 function describe(value: unknown): string {
-  return typeof value === 'string' && /^[A-Z0-9_-]{1,20}$/.test(value)
-    ? JSON.stringify(value)
-    : typeOf(value)
+  return typeof value === 'string' && /^[A-Z0-9_-]{1,20}$/.test(value) ? JSON.stringify(value) : typeOf(value)
 }
 
 function typeOf(value: unknown): string {

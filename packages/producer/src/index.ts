@@ -46,15 +46,16 @@ export {
   type SendOptions,
 } from './producer/kafka-producer.js'
 export {
+  type AbstractTokenProvider,
   type Acks,
   type CompressionOption,
   MAX_IDEMPOTENT_IN_FLIGHT,
-  type OauthTokenProvider,
   PRODUCER_DEFAULTS,
   type ProducerOptions,
   type ResolvedProducerOptions,
   resolveProducerOptions,
   type SaslMechanismName,
+  type SaslOauthTokenProvider,
   type SecurityProtocol,
 } from './producer-options.js'
 export type { RecordMetadata, TimestampType, TopicPartition } from './record-metadata.js'

@@ -1,11 +1,20 @@
-import { KafkaConfigurationError, UnsupportedCodecError } from '@kafkite/protocol'
+import { inspect } from 'node:util'
+import { IllegalArgumentError, KafkaConfigurationError, UnsupportedCodecError } from '@kafkite/protocol'
 import { CodecRegistry } from '@kafkite/records'
+import { Secret } from '@kafkite/transport'
 import { describe, expect, it } from 'vitest'
 import { murmur2Partitioner } from './partitioner/partitioner.js'
 import { type ProducerOptions, resolveProducerOptions } from './producer-options.js'
 
+/** Options that cannot work together. */
 function rejects(options: ProducerOptions, message: string): void {
   expect(() => resolveProducerOptions(options)).toThrow(KafkaConfigurationError)
+  expect(() => resolveProducerOptions(options)).toThrow(message)
+}
+
+/** One bad value: IllegalArgumentError, as in the consumer and the cluster client. */
+function invalid(options: ProducerOptions, message: string): void {
+  expect(() => resolveProducerOptions(options)).toThrow(IllegalArgumentError)
   expect(() => resolveProducerOptions(options)).toThrow(message)
 }
 
@@ -62,7 +71,7 @@ describe('resolveProducerOptions', () => {
     expect(resolved).toMatchObject({ enableIdempotence: true, acks: -1, transactionalId: 'tx' })
     expect(resolved.transactionTimeoutMs).toBe(1000)
     rejects({ transactionalId: 'tx', enableIdempotence: false }, 'transactionalId requires idempotence')
-    rejects({ transactionalId: '' }, 'transactionalId must not be empty')
+    invalid({ transactionalId: '' }, 'transactionalId must not be empty')
     expect(resolveProducerOptions({ transactionalId: null }).enableIdempotence).toBe(false)
   })
 
@@ -73,14 +82,14 @@ describe('resolveProducerOptions', () => {
   })
 
   it('refuses unknown acks', () => {
-    rejects({ acks: 2 as 1 }, "acks must be 0, 1, -1 or 'all', not 2")
-    rejects({ acks: 'leader' as 'all' }, 'not leader')
+    invalid({ acks: 2 as 1 }, "acks must be 0, 1, -1 or 'all', not 2")
+    invalid({ acks: 'leader' as 'all' }, 'not leader')
   })
 
   it('checks compression names and that the codec is available', () => {
     expect(resolveProducerOptions({ compressionType: 'zstd' }).compressionType).toBe('zstd')
     expect(resolveProducerOptions({ compressionType: null }).compressionType).toBeNull()
-    rejects({ compressionType: 'brotli' as 'gzip' }, "compressionType must be 'gzip'")
+    invalid({ compressionType: 'brotli' as 'gzip' }, "compressionType must be 'gzip'")
     expect(() => resolveProducerOptions({ compressionType: 'lz4' }, new CodecRegistry())).toThrow(
       UnsupportedCodecError,
     )
@@ -88,7 +97,7 @@ describe('resolveProducerOptions', () => {
 
   it('checks sizes against each other', () => {
     rejects({ maxBatchSize: 2_000_000 }, 'maxBatchSize (2000000) must not exceed maxRequestSize (1048576)')
-    rejects({ maxBatchSize: 61 }, 'maxBatchSize must exceed the 61-byte batch header')
+    invalid({ maxBatchSize: 61 }, 'maxBatchSize must exceed the 61-byte batch header')
     rejects({ maxBufferBytes: 1000 }, 'maxBufferBytes (1000) must be at least maxRequestSize')
     expect(
       resolveProducerOptions({ maxBatchSize: 100, maxRequestSize: 200, maxBufferBytes: 200 }),
@@ -105,7 +114,7 @@ describe('resolveProducerOptions', () => {
     [{ metadataMaxAgeMs: Number.POSITIVE_INFINITY }, 'metadataMaxAgeMs'],
     [{ connectionsMaxIdleMs: -1 }, 'connectionsMaxIdleMs'],
   ] as [ProducerOptions, string][])('refuses %o', (options, message) => {
-    rejects(options, message)
+    invalid(options, message)
   })
 
   it('keeps lingerMs, connectionsMaxIdleMs null and bootstrap lists', () => {
@@ -120,19 +129,19 @@ describe('resolveProducerOptions', () => {
       bootstrapServers: ['a:9092', 'b:9093'],
     })
     expect(resolveProducerOptions({ bootstrapServers: 'k:1' }).bootstrapServers).toEqual(['k:1'])
-    rejects({ bootstrapServers: [] }, 'bootstrapServers must be')
-    rejects({ bootstrapServers: ' ' }, 'bootstrapServers must be')
+    invalid({ bootstrapServers: [] }, 'bootstrapServers must be')
+    invalid({ bootstrapServers: ' ' }, 'bootstrapServers must be')
   })
 
   it('checks functions', () => {
     expect(resolveProducerOptions({ partitioner: murmur2Partitioner }).partitioner).toBe(murmur2Partitioner)
-    rejects({ partitioner: 3 as unknown as typeof murmur2Partitioner }, 'partitioner must be a function')
-    rejects({ keySerializer: 'json' as unknown as () => null }, 'keySerializer must be a function')
+    invalid({ partitioner: 3 as unknown as typeof murmur2Partitioner }, 'partitioner must be a function')
+    invalid({ keySerializer: 'json' as unknown as () => null }, 'keySerializer must be a function')
   })
 
   it('checks security protocol, SASL mechanism and their credentials', () => {
-    rejects({ securityProtocol: 'TLS' as 'SSL' }, 'securityProtocol must be')
-    rejects({ saslMechanism: 'NTLM' as 'PLAIN' }, 'saslMechanism must be')
+    invalid({ securityProtocol: 'TLS' as 'SSL' }, 'securityProtocol must be')
+    invalid({ saslMechanism: 'NTLM' as 'PLAIN' }, 'saslMechanism must be')
     rejects(
       { securityProtocol: 'SASL_SSL' },
       'saslMechanism PLAIN needs saslPlainUsername and saslPlainPassword',
@@ -142,6 +151,9 @@ describe('resolveProducerOptions', () => {
       'needs saslPlainUsername',
     )
     rejects({ securityProtocol: 'SASL_SSL', saslMechanism: 'OAUTHBEARER' }, 'needs saslOauthTokenProvider')
+    rejects({ sslContext: { servername: 'k' } }, 'sslContext was given but securityProtocol is PLAINTEXT')
+    rejects({ saslPlainUsername: 'u', saslPlainPassword: 'p' }, 'given but securityProtocol is PLAINTEXT')
+    rejects({ securityProtocol: 'SASL_SSL', saslMechanism: 'GSSAPI' }, 'GSSAPI is not supported')
     const provider = { token: async () => 't' }
     const resolved = resolveProducerOptions({
       securityProtocol: 'SASL_SSL',
@@ -150,16 +162,18 @@ describe('resolveProducerOptions', () => {
       sslContext: { servername: 'k' },
       saslKerberosDomainName: 'd',
     })
-    expect(resolved).toMatchObject({ saslOauthTokenProvider: provider, sslContext: { servername: 'k' } })
+    expect(resolved).toMatchObject({ sslContext: { servername: 'k' } })
+    expect(resolved.saslOauthTokenProvider?.reveal()).toBe(provider)
     expect(resolved.saslKerberosDomainName).toBe('d')
     const plain = resolveProducerOptions({
       securityProtocol: 'SASL_PLAINTEXT',
       saslPlainUsername: 'u',
-      saslPlainPassword: 'p',
+      saslPlainPassword: 'canary-Secret-123',
     })
-    expect(plain).toMatchObject({ saslPlainUsername: 'u', saslPlainPassword: 'p' })
-    expect(
-      resolveProducerOptions({ securityProtocol: 'SASL_SSL', saslMechanism: 'GSSAPI' }).saslMechanism,
-    ).toBe('GSSAPI')
+    expect(plain.saslPlainUsername).toBe('u')
+    expect(plain.saslPlainPassword).toBeInstanceOf(Secret)
+    expect(plain.saslPlainPassword?.reveal()).toBe('canary-Secret-123')
+    expect(JSON.stringify(plain)).not.toContain('canary-Secret-123')
+    expect(inspect(plain, { depth: 10 })).not.toContain('canary-Secret-123')
   })
 })

@@ -1,5 +1,10 @@
-import type { ConnectionOptions } from 'node:tls'
-import { KafkaConfigurationError } from '@kafkite/protocol'
+import {
+  type AiokafkaConnectionOptions,
+  type AiokafkaSaslMechanism,
+  type ResolvedAiokafkaConnectionOptions,
+  resolveAiokafkaConnectionOptions,
+} from '@kafkite/cluster'
+import { IllegalArgumentError, KafkaConfigurationError } from '@kafkite/protocol'
 import {
   type CodecRegistry,
   type CompressionName,
@@ -15,22 +20,20 @@ export type Acks = 0 | 1 | -1 | 'all'
 /** aiokafka's `compression_type`; null (or omitted) for none. */
 export type CompressionOption = Exclude<CompressionName, 'none'> | null
 
-export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
+export type { SecurityProtocol } from '@kafkite/cluster'
+/** `saslOauthTokenProvider`'s type, shared by every client (defined next to OAUTHBEARER in the transport). */
+export type { AbstractTokenProvider, SaslOauthTokenProvider } from '@kafkite/transport'
 
-export type SaslMechanismName = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'OAUTHBEARER' | 'GSSAPI'
-
-/** aiokafka's `AbstractTokenProvider` as a plain object (OAUTHBEARER). */
-export interface OauthTokenProvider {
-  token(): Promise<string>
-  extensions?(): Record<string, string>
-}
+/** aiokafka's `sasl_mechanism` values (GSSAPI is accepted and refused with a SASL protocol: not implemented). */
+export type SaslMechanismName = AiokafkaSaslMechanism
 
 /**
  * The producer's options: aiokafka's, in camelCase, with aiokafka's defaults (see docs/api-mapping.md).
- * Connection options (security, SASL, TLS) are carried through unchanged for the cluster client; only
- * their names and required combinations are checked here.
+ * The connection options (`securityProtocol`, `sslContext`, `sasl*`) are aiokafka's flat names, checked and
+ * mapped by `@kafkite/cluster`'s shared resolver, the same way as for the consumer and admin client.
  */
-export interface ProducerOptions<K = DefaultSerializable, V = DefaultSerializable> {
+export interface ProducerOptions<K = DefaultSerializable, V = DefaultSerializable>
+  extends AiokafkaConnectionOptions {
   /** `'host[:port]'` or a list of them. Default `'localhost'` (port 9092). */
   bootstrapServers?: string | readonly string[]
   /** Default `'kafkite-producer-<n>'`, n counting producers in this process. */
@@ -71,22 +74,14 @@ export interface ProducerOptions<K = DefaultSerializable, V = DefaultSerializabl
   maxBufferBytes?: number
   /** Default 540000; null never closes idle connections. */
   connectionsMaxIdleMs?: number | null
-  /** Default `'PLAINTEXT'`. */
-  securityProtocol?: SecurityProtocol
-  /** Node TLS options (CA, certificate, key, servername, …). */
-  sslContext?: ConnectionOptions
-  /** Default `'PLAIN'`. */
-  saslMechanism?: SaslMechanismName
-  saslPlainUsername?: string
-  saslPlainPassword?: string
-  /** Default `'kafka'`. */
-  saslKerberosServiceName?: string
-  saslKerberosDomainName?: string
-  saslOauthTokenProvider?: OauthTokenProvider
 }
 
-/** The options after defaults and validation. */
-export interface ResolvedProducerOptions<K = DefaultSerializable, V = DefaultSerializable> {
+/**
+ * The options after defaults and validation. Secrets are held in `Secret` (`saslPlainPassword`,
+ * `saslOauthTokenProvider`, a TLS key), so printing or serializing them shows `[redacted]`.
+ */
+export interface ResolvedProducerOptions<K = DefaultSerializable, V = DefaultSerializable>
+  extends ResolvedAiokafkaConnectionOptions {
   readonly bootstrapServers: readonly string[]
   readonly clientId: string
   /** `'all'` normalized to -1, as on the wire. */
@@ -112,14 +107,6 @@ export interface ResolvedProducerOptions<K = DefaultSerializable, V = DefaultSer
    */
   readonly maxInFlightPerPartition: number
   readonly connectionsMaxIdleMs: number | null
-  readonly securityProtocol: SecurityProtocol
-  readonly sslContext: ConnectionOptions | null
-  readonly saslMechanism: SaslMechanismName
-  readonly saslPlainUsername: string | null
-  readonly saslPlainPassword: string | null
-  readonly saslKerberosServiceName: string
-  readonly saslKerberosDomainName: string | null
-  readonly saslOauthTokenProvider: OauthTokenProvider | null
 }
 
 export const PRODUCER_DEFAULTS = {
@@ -144,25 +131,13 @@ export const MAX_IDEMPOTENT_IN_FLIGHT = 5
 
 const ACKS: ReadonlySet<unknown> = new Set<unknown>([0, 1, -1, 'all'])
 const COMPRESSIONS: ReadonlySet<unknown> = new Set<unknown>(['gzip', 'snappy', 'lz4', 'zstd'])
-const SECURITY_PROTOCOLS: ReadonlySet<unknown> = new Set<unknown>([
-  'PLAINTEXT',
-  'SSL',
-  'SASL_PLAINTEXT',
-  'SASL_SSL',
-])
-const SASL_MECHANISMS: ReadonlySet<unknown> = new Set<unknown>([
-  'PLAIN',
-  'SCRAM-SHA-256',
-  'SCRAM-SHA-512',
-  'OAUTHBEARER',
-  'GSSAPI',
-])
 
 let producerCount = 0
 
 /**
- * Applies defaults and checks the options, throwing `KafkaConfigurationError` for a bad value or a
- * combination that cannot work, so a misconfigured producer fails at construction and not at first send.
+ * Applies defaults and checks the options, so a misconfigured producer fails at construction and not at
+ * first send. As everywhere in kafkite, a bad value throws `IllegalArgumentError` (aiokafka: `ValueError`)
+ * and options that cannot work together throw `KafkaConfigurationError`.
  * `codecs` is where `compressionType` must be available (default: the built-in codecs).
  */
 export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSerializable>(
@@ -170,25 +145,27 @@ export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSeria
   codecs: CodecRegistry = defaultCodecs,
 ): ResolvedProducerOptions<K, V> {
   const transactionalId = options.transactionalId ?? null
-  if (transactionalId === '') fail('transactionalId must not be empty')
+  if (transactionalId === '') invalid('transactionalId must not be empty')
   if (transactionalId !== null && options.enableIdempotence === false) {
     // Kafka refuses this too: a transactional producer is an idempotent one.
-    fail('transactionalId requires idempotence; remove enableIdempotence: false')
+    conflict('transactionalId requires idempotence; remove enableIdempotence: false')
   }
   const enableIdempotence = options.enableIdempotence ?? transactionalId !== null
 
   if (options.acks !== undefined && !ACKS.has(options.acks)) {
-    fail(`acks must be 0, 1, -1 or 'all', not ${String(options.acks)}`)
+    invalid(`acks must be 0, 1, -1 or 'all', not ${String(options.acks)}`)
   }
   const acks = toWireAcks(options.acks ?? (enableIdempotence ? -1 : PRODUCER_DEFAULTS.acks))
   if (enableIdempotence && acks !== -1) {
-    fail(`idempotence needs acks 'all' (or -1), not ${String(options.acks)}`)
+    conflict(`idempotence needs acks 'all' (or -1), not ${String(options.acks)}`)
   }
 
   const compressionType = options.compressionType ?? null
   if (compressionType !== null) {
     if (!COMPRESSIONS.has(compressionType)) {
-      fail(`compressionType must be 'gzip', 'snappy', 'lz4', 'zstd' or null, not ${String(compressionType)}`)
+      invalid(
+        `compressionType must be 'gzip', 'snappy', 'lz4', 'zstd' or null, not ${String(compressionType)}`,
+      )
     }
     // Throws UnsupportedCodecError (aiokafka: RuntimeError) when the codec is not available.
     codecs.get(compressionType)
@@ -196,52 +173,29 @@ export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSeria
 
   const maxBatchSize = integer('maxBatchSize', options.maxBatchSize, PRODUCER_DEFAULTS.maxBatchSize)
   if (maxBatchSize <= RECORD_BATCH_OVERHEAD) {
-    fail(`maxBatchSize must exceed the ${RECORD_BATCH_OVERHEAD}-byte batch header, not ${maxBatchSize}`)
+    invalid(`maxBatchSize must exceed the ${RECORD_BATCH_OVERHEAD}-byte batch header, not ${maxBatchSize}`)
   }
   const maxRequestSize = integer('maxRequestSize', options.maxRequestSize, PRODUCER_DEFAULTS.maxRequestSize)
   if (maxBatchSize > maxRequestSize) {
-    fail(`maxBatchSize (${maxBatchSize}) must not exceed maxRequestSize (${maxRequestSize})`)
+    conflict(`maxBatchSize (${maxBatchSize}) must not exceed maxRequestSize (${maxRequestSize})`)
   }
   const maxBufferBytes = integer('maxBufferBytes', options.maxBufferBytes, PRODUCER_DEFAULTS.maxBufferBytes)
   if (maxBufferBytes < maxRequestSize) {
     // Otherwise a record that maxRequestSize allows could wait for space that can never exist.
-    fail(`maxBufferBytes (${maxBufferBytes}) must be at least maxRequestSize (${maxRequestSize})`)
+    conflict(`maxBufferBytes (${maxBufferBytes}) must be at least maxRequestSize (${maxRequestSize})`)
   }
   const requestTimeoutMs = integer(
     'requestTimeoutMs',
     options.requestTimeoutMs,
     PRODUCER_DEFAULTS.requestTimeoutMs,
   )
-  if (requestTimeoutMs === 0) fail('requestTimeoutMs must be positive')
+  if (requestTimeoutMs === 0) invalid('requestTimeoutMs must be positive')
 
-  const securityProtocol = options.securityProtocol ?? PRODUCER_DEFAULTS.securityProtocol
-  if (!SECURITY_PROTOCOLS.has(securityProtocol)) {
-    fail(
-      `securityProtocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not ${String(securityProtocol)}`,
-    )
-  }
-  const saslMechanism = options.saslMechanism ?? PRODUCER_DEFAULTS.saslMechanism
-  if (!SASL_MECHANISMS.has(saslMechanism)) {
-    fail(
-      `saslMechanism must be PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or GSSAPI, not ${String(saslMechanism)}`,
-    )
-  }
-  const saslPlainUsername = options.saslPlainUsername ?? null
-  const saslPlainPassword = options.saslPlainPassword ?? null
-  const saslOauthTokenProvider = options.saslOauthTokenProvider ?? null
-  if (securityProtocol.startsWith('SASL_')) {
-    if (saslMechanism.startsWith('SCRAM') || saslMechanism === 'PLAIN') {
-      if (saslPlainUsername === null || saslPlainPassword === null) {
-        fail(`saslMechanism ${saslMechanism} needs saslPlainUsername and saslPlainPassword`)
-      }
-    } else if (saslMechanism === 'OAUTHBEARER' && saslOauthTokenProvider === null) {
-      fail('saslMechanism OAUTHBEARER needs saslOauthTokenProvider')
-    }
-  }
+  const connection = resolveAiokafkaConnectionOptions(options)
 
   for (const name of ['keySerializer', 'valueSerializer', 'partitioner'] as const) {
     const value = options[name]
-    if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function`)
+    if (value !== undefined && typeof value !== 'function') invalid(`${name} must be a function`)
   }
 
   return {
@@ -279,14 +233,7 @@ export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSeria
             options.connectionsMaxIdleMs,
             PRODUCER_DEFAULTS.connectionsMaxIdleMs,
           ),
-    securityProtocol,
-    sslContext: options.sslContext ?? null,
-    saslMechanism,
-    saslPlainUsername,
-    saslPlainPassword,
-    saslKerberosServiceName: options.saslKerberosServiceName ?? PRODUCER_DEFAULTS.saslKerberosServiceName,
-    saslKerberosDomainName: options.saslKerberosDomainName ?? null,
-    saslOauthTokenProvider,
+    ...connection,
   }
 }
 
@@ -303,7 +250,7 @@ function bootstrapList(servers: string | readonly string[] | undefined): readonl
         ? servers.split(',').map((server) => server.trim())
         : [...servers]
   if (list.length === 0 || list.some((server) => typeof server !== 'string' || server.trim() === '')) {
-    fail('bootstrapServers must be a non-empty host[:port] string or list of them')
+    invalid('bootstrapServers must be a non-empty host[:port] string or list of them')
   }
   return Object.freeze(list)
 }
@@ -312,17 +259,23 @@ function bootstrapList(servers: string | readonly string[] | undefined): readonl
 function integer(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
   if (!Number.isSafeInteger(value) || value < 0) {
-    fail(`${name} must be a non-negative integer, not ${String(value)}`)
+    invalid(`${name} must be a non-negative integer, not ${String(value)}`)
   }
   return value
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   const result = integer(name, value, fallback)
-  if (result === 0) fail(`${name} must be positive`)
+  if (result === 0) invalid(`${name} must be positive`)
   return result
 }
 
-function fail(message: string): never {
+/** One bad value (aiokafka: `ValueError`). */
+function invalid(message: string): never {
+  throw new IllegalArgumentError({ message })
+}
+
+/** Options that cannot work together. */
+function conflict(message: string): never {
   throw new KafkaConfigurationError({ message })
 }

@@ -1,10 +1,13 @@
 import { KafkaConfigurationError } from '@kafkite/protocol'
+import { createSslContext, type SaslContext, Secret, toOAuthBearerTokenProvider } from '@kafkite/transport'
 import { describe, expect, it } from 'vitest'
 import { resolveProducerOptions } from '../producer-options.js'
 import { clusterOptionsFor } from './cluster-options.js'
 
 const forOptions = (options: Parameters<typeof resolveProducerOptions>[0]) =>
   clusterOptionsFor(resolveProducerOptions(options) as never)
+
+const context = {} as SaslContext
 
 describe('clusterOptionsFor', () => {
   it('carries the connection options over, with auto topic creation as Java’s producer', () => {
@@ -26,6 +29,8 @@ describe('clusterOptionsFor', () => {
     expect(forOptions({ securityProtocol: 'SSL', sslContext: { servername: 'x' } }).ssl).toEqual({
       servername: 'x',
     })
+    const sslContext = createSslContext()
+    expect(forOptions({ securityProtocol: 'SSL', sslContext }).ssl).toEqual(sslContext)
   })
 
   it('turns aiokafka’s flat SASL options into the mechanism options', async () => {
@@ -36,19 +41,22 @@ describe('clusterOptionsFor', () => {
         saslPlainUsername: 'u',
         saslPlainPassword: 'p',
       }).sasl,
-    ).toEqual({ mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p' })
+    ).toMatchObject({ mechanism: 'SCRAM-SHA-512', username: 'u', password: expect.any(Secret) })
     const sasl = forOptions({
       securityProtocol: 'SASL_SSL',
       saslMechanism: 'OAUTHBEARER',
       saslOauthTokenProvider: { token: async () => 'jwt', extensions: () => ({ a: 'b' }) },
-    }).sasl as { tokenProvider: () => Promise<unknown> }
-    expect(await sasl.tokenProvider()).toEqual({ token: 'jwt', extensions: { a: 'b' } })
+    }).sasl as { tokenProvider: Secret<unknown> }
+    expect(await toOAuthBearerTokenProvider(sasl.tokenProvider as never)(context)).toEqual({
+      token: 'jwt',
+      extensions: { a: 'b' },
+    })
     const plain = forOptions({
       securityProtocol: 'SASL_SSL',
       saslMechanism: 'OAUTHBEARER',
       saslOauthTokenProvider: { token: async () => 'jwt' },
-    }).sasl as { tokenProvider: () => Promise<unknown> }
-    expect(await plain.tokenProvider()).toEqual({ token: 'jwt' })
+    }).sasl as { tokenProvider: Secret<unknown> }
+    expect(await toOAuthBearerTokenProvider(plain.tokenProvider as never)(context)).toEqual({ token: 'jwt' })
   })
 
   it('refuses GSSAPI, which kafkite does not implement yet', () => {
