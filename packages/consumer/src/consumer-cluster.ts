@@ -1,16 +1,15 @@
-import type {
-  AttemptContext,
-  ClientRetryOptions,
-  ClusterClientOptions,
-  ClusterMetadata,
-  Lane,
-  PartitionLeader,
-  PartitionMetadata,
-  SendOptions,
+import {
+  type AttemptContext,
+  type ClientRetryOptions,
+  type ClusterClientOptions,
+  type ClusterMetadata,
+  clusterOptionsFromAiokafka,
+  type Lane,
+  type PartitionLeader,
+  type PartitionMetadata,
+  type SendOptions,
 } from '@kafkite/cluster'
 import type { ApiSchema } from '@kafkite/protocol'
-import { KafkaConfigurationError } from '@kafkite/protocol'
-import type { SaslOptions, TlsOptions } from '@kafkite/transport'
 import type { ResolvedConsumerOptions } from './consumer-options.js'
 
 /**
@@ -56,13 +55,12 @@ export interface ConsumerCluster {
 const NEVER_MS = 2_147_483_647
 
 /**
- * The cluster client's options for a consumer: aiokafka's flat connection options (`securityProtocol`,
- * `sslContext`, `saslMechanism`, `saslPlainUsername`, …) turned into the cluster layer's `ssl` and `sasl`.
- * A consumer never creates topics by asking for their metadata.
+ * The cluster client's options for a consumer. aiokafka's flat connection options (`securityProtocol`,
+ * `sslContext`, `saslMechanism`, `saslPlainUsername`, …) go through the cluster layer's shared mapping,
+ * the same as the producer's and the admin client's. A consumer never creates topics by asking for their
+ * metadata.
  */
 export function clusterOptionsFor(options: ResolvedConsumerOptions<unknown, unknown>): ClusterClientOptions {
-  const usesSasl = options.securityProtocol === 'SASL_PLAINTEXT' || options.securityProtocol === 'SASL_SSL'
-  const usesTls = options.securityProtocol === 'SSL' || options.securityProtocol === 'SASL_SSL'
   return {
     bootstrapServers: options.bootstrapServers,
     clientId: options.clientId,
@@ -71,43 +69,7 @@ export function clusterOptionsFor(options: ResolvedConsumerOptions<unknown, unkn
     metadataMaxAgeMs: Math.max(1, options.metadataMaxAgeMs),
     connectionsMaxIdleMs:
       options.connectionsMaxIdleMs === null ? NEVER_MS : Math.max(1, options.connectionsMaxIdleMs),
-    securityProtocol: options.securityProtocol,
     allowAutoTopicCreation: false,
-    // Node's TLS options are a superset of the transport's: the fields it knows are passed as given.
-    ...(usesTls && options.sslContext !== null ? { ssl: options.sslContext as TlsOptions } : {}),
-    ...(usesSasl ? { sasl: saslOptionsFor(options) } : {}),
-  }
-}
-
-function saslOptionsFor(options: ResolvedConsumerOptions<unknown, unknown>): SaslOptions {
-  const mechanism = options.saslMechanism
-  switch (mechanism) {
-    case 'PLAIN':
-    case 'SCRAM-SHA-256':
-    case 'SCRAM-SHA-512':
-      // resolveConsumerOptions already required both for these mechanisms.
-      return {
-        mechanism,
-        username: options.saslPlainUsername ?? '',
-        password: options.saslPlainPassword ?? '',
-      }
-    case 'OAUTHBEARER': {
-      const provider = options.saslOauthTokenProvider
-      if (provider === null) {
-        throw new KafkaConfigurationError({ message: 'OAUTHBEARER needs saslOauthTokenProvider' })
-      }
-      return {
-        mechanism,
-        tokenProvider: async () => {
-          const token = await provider.token()
-          const extensions = provider.extensions?.()
-          return extensions === undefined ? { token } : { token, extensions }
-        },
-      }
-    }
-    default:
-      throw new KafkaConfigurationError({
-        message: `saslMechanism ${mechanism} is not supported by kafkite yet (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER are)`,
-      })
+    ...clusterOptionsFromAiokafka(options),
   }
 }

@@ -1,4 +1,9 @@
-import type { ConnectionOptions } from 'node:tls'
+import {
+  type AiokafkaConnectionOptions,
+  type AiokafkaSaslMechanism,
+  type ResolvedAiokafkaConnectionOptions,
+  resolveAiokafkaConnectionOptions,
+} from '@kafkite/cluster'
 import { IllegalArgumentError, KafkaConfigurationError } from '@kafkite/protocol'
 import type { DefaultDeserialized, Deserializer } from './consumer-record.js'
 
@@ -8,22 +13,20 @@ export type AutoOffsetReset = 'earliest' | 'latest' | 'none'
 /** aiokafka's `isolation_level`. */
 export type IsolationLevel = 'read_uncommitted' | 'read_committed'
 
-export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
+export type { SecurityProtocol } from '@kafkite/cluster'
+/** `saslOauthTokenProvider`'s type, shared by every client (defined next to OAUTHBEARER in the transport). */
+export type { AbstractTokenProvider, SaslOauthTokenProvider } from '@kafkite/transport'
 
-export type SaslMechanismName = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'OAUTHBEARER' | 'GSSAPI'
-
-/** aiokafka's `AbstractTokenProvider` as a plain object (OAUTHBEARER). */
-export interface OauthTokenProvider {
-  token(): Promise<string>
-  extensions?(): Record<string, string>
-}
+/** aiokafka's `sasl_mechanism` values (GSSAPI is accepted and refused with a SASL protocol: not implemented). */
+export type SaslMechanismName = AiokafkaSaslMechanism
 
 /**
  * The consumer's options: aiokafka's, in camelCase, with aiokafka's defaults (docs/api-mapping.md).
- * Connection options are carried through for the cluster client; only their names and required
- * combinations are checked here.
+ * The connection options (`securityProtocol`, `sslContext`, `sasl*`) are aiokafka's flat names, checked and
+ * mapped by `@kafkite/cluster`'s shared resolver, the same way as for the producer and admin client.
  */
-export interface ConsumerOptions<K = DefaultDeserialized, V = DefaultDeserialized> {
+export interface ConsumerOptions<K = DefaultDeserialized, V = DefaultDeserialized>
+  extends AiokafkaConnectionOptions {
   /** `'host[:port]'` or a list of them. Default `'localhost'` (port 9092). */
   bootstrapServers?: string | readonly string[]
   /** Default `'kafkite-<version>'` (aiokafka: `'aiokafka-<version>'`). */
@@ -81,22 +84,14 @@ export interface ConsumerOptions<K = DefaultDeserialized, V = DefaultDeserialize
    * `fetchMaxBytes`. aiokafka bounds this only by one fetch result per partition.
    */
   maxBufferedBytes?: number
-  /** Default `'PLAINTEXT'`. */
-  securityProtocol?: SecurityProtocol
-  /** Node TLS options (CA, certificate, key, servername, …). */
-  sslContext?: ConnectionOptions
-  /** Default `'PLAIN'`. */
-  saslMechanism?: SaslMechanismName
-  saslPlainUsername?: string
-  saslPlainPassword?: string
-  /** Default `'kafka'`. */
-  saslKerberosServiceName?: string
-  saslKerberosDomainName?: string
-  saslOauthTokenProvider?: OauthTokenProvider
 }
 
-/** The options after defaults and validation. */
-export interface ResolvedConsumerOptions<K = DefaultDeserialized, V = DefaultDeserialized> {
+/**
+ * The options after defaults and validation. Secrets are held in `Secret` (`saslPlainPassword`,
+ * `saslOauthTokenProvider`, a TLS key), so printing or serializing them shows `[redacted]`.
+ */
+export interface ResolvedConsumerOptions<K = DefaultDeserialized, V = DefaultDeserialized>
+  extends ResolvedAiokafkaConnectionOptions {
   readonly bootstrapServers: readonly string[]
   readonly clientId: string
   readonly groupId: string | null
@@ -126,14 +121,6 @@ export interface ResolvedConsumerOptions<K = DefaultDeserialized, V = DefaultDes
   readonly connectionsMaxIdleMs: number | null
   readonly isolationLevel: IsolationLevel
   readonly maxBufferedBytes: number
-  readonly securityProtocol: SecurityProtocol
-  readonly sslContext: ConnectionOptions | null
-  readonly saslMechanism: SaslMechanismName
-  readonly saslPlainUsername: string | null
-  readonly saslPlainPassword: string | null
-  readonly saslKerberosServiceName: string
-  readonly saslKerberosDomainName: string | null
-  readonly saslOauthTokenProvider: OauthTokenProvider | null
 }
 
 /** The package version in the default client id; kept in step with package.json by a test. */
@@ -167,19 +154,6 @@ export const CONSUMER_DEFAULTS = {
 
 const AUTO_OFFSET_RESETS: ReadonlySet<unknown> = new Set<unknown>(['earliest', 'latest', 'none'])
 const ISOLATION_LEVELS: ReadonlySet<unknown> = new Set<unknown>(['read_uncommitted', 'read_committed'])
-const SECURITY_PROTOCOLS: ReadonlySet<unknown> = new Set<unknown>([
-  'PLAINTEXT',
-  'SSL',
-  'SASL_PLAINTEXT',
-  'SASL_SSL',
-])
-const SASL_MECHANISMS: ReadonlySet<unknown> = new Set<unknown>([
-  'PLAIN',
-  'SCRAM-SHA-256',
-  'SCRAM-SHA-512',
-  'OAUTHBEARER',
-  'GSSAPI',
-])
 
 /**
  * Applies aiokafka's defaults and checks the options so a misconfigured consumer fails at construction,
@@ -191,12 +165,6 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
 ): ResolvedConsumerOptions<K, V> {
   const autoOffsetReset = oneOf('autoOffsetReset', options.autoOffsetReset, CONSUMER_DEFAULTS.autoOffsetReset)
   const isolationLevel = oneOf('isolationLevel', options.isolationLevel, CONSUMER_DEFAULTS.isolationLevel)
-  const securityProtocol = oneOf(
-    'securityProtocol',
-    options.securityProtocol,
-    CONSUMER_DEFAULTS.securityProtocol,
-  )
-  const saslMechanism = oneOf('saslMechanism', options.saslMechanism, CONSUMER_DEFAULTS.saslMechanism)
 
   const groupId = optionalString('groupId', options.groupId)
   const maxPollRecords = options.maxPollRecords ?? null
@@ -247,18 +215,9 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
     )
   }
 
-  const saslPlainUsername = options.saslPlainUsername ?? null
-  const saslPlainPassword = options.saslPlainPassword ?? null
-  const saslOauthTokenProvider = options.saslOauthTokenProvider ?? null
-  if (securityProtocol.startsWith('SASL_')) {
-    if (saslMechanism === 'PLAIN' || saslMechanism.startsWith('SCRAM')) {
-      if (saslPlainUsername === null || saslPlainPassword === null) {
-        conflict(`saslMechanism ${saslMechanism} needs saslPlainUsername and saslPlainPassword`)
-      }
-    } else if (saslMechanism === 'OAUTHBEARER' && saslOauthTokenProvider === null) {
-      conflict('saslMechanism OAUTHBEARER needs saslOauthTokenProvider')
-    }
-  }
+  // sslContext with a protocol without TLS, SASL settings that would be ignored, missing credentials: the
+  // same rules, and the same errors, as the producer's and the admin client's.
+  const connection = resolveAiokafkaConnectionOptions(options)
 
   for (const name of ['keyDeserializer', 'valueDeserializer'] as const) {
     const value = options[name]
@@ -326,14 +285,7 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
           ),
     isolationLevel,
     maxBufferedBytes,
-    securityProtocol,
-    sslContext: options.sslContext ?? null,
-    saslMechanism,
-    saslPlainUsername,
-    saslPlainPassword,
-    saslKerberosServiceName: options.saslKerberosServiceName ?? CONSUMER_DEFAULTS.saslKerberosServiceName,
-    saslKerberosDomainName: options.saslKerberosDomainName ?? null,
-    saslOauthTokenProvider,
+    ...connection,
   }
 }
 
@@ -353,8 +305,6 @@ function bootstrapList(servers: string | readonly string[] | undefined): readonl
 const ALLOWED: Readonly<Record<string, ReadonlySet<unknown>>> = {
   autoOffsetReset: AUTO_OFFSET_RESETS,
   isolationLevel: ISOLATION_LEVELS,
-  securityProtocol: SECURITY_PROTOCOLS,
-  saslMechanism: SASL_MECHANISMS,
 }
 
 function oneOf<T extends string>(name: string, value: T | undefined, fallback: T): T {

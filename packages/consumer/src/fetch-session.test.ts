@@ -1,4 +1,5 @@
-import { ErrorCode, KafkaConfigurationError } from '@kafkite/protocol'
+import { ErrorCode } from '@kafkite/protocol'
+import { type SaslContext, Secret, toOAuthBearerTokenProvider } from '@kafkite/transport'
 import { describe, expect, it } from 'vitest'
 import { clusterOptionsFor } from './consumer-cluster.js'
 import { resolveConsumerOptions } from './consumer-options.js'
@@ -97,7 +98,7 @@ describe('clusterOptionsFor', () => {
       securityProtocol: 'SASL_SSL',
       allowAutoTopicCreation: false,
       ssl: { rejectUnauthorized: false },
-      sasl: { mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p' },
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'u', password: expect.any(Secret) },
       connectionsMaxIdleMs: 2_147_483_647,
     })
     const oauth = clusterOptionsFor(
@@ -107,8 +108,8 @@ describe('clusterOptionsFor', () => {
         saslOauthTokenProvider: { token: async () => 't', extensions: () => ({ a: 'b' }) },
       }),
     )
-    const provider = (oauth.sasl as { tokenProvider: () => Promise<unknown> }).tokenProvider
-    expect(await provider()).toEqual({ token: 't', extensions: { a: 'b' } })
+    const provider = toOAuthBearerTokenProvider((oauth.sasl as { tokenProvider: never }).tokenProvider)
+    expect(await provider({} as SaslContext)).toEqual({ token: 't', extensions: { a: 'b' } })
     const bare = clusterOptionsFor(
       resolveConsumerOptions({
         securityProtocol: 'SASL_PLAINTEXT',
@@ -116,14 +117,8 @@ describe('clusterOptionsFor', () => {
         saslOauthTokenProvider: { token: async () => 't' },
       }),
     )
-    expect(await (bare.sasl as { tokenProvider: () => Promise<unknown> }).tokenProvider()).toEqual({
-      token: 't',
-    })
-    expect(() =>
-      clusterOptionsFor(
-        resolveConsumerOptions({ securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'GSSAPI' }),
-      ),
-    ).toThrow(KafkaConfigurationError)
+    const bareProvider = toOAuthBearerTokenProvider((bare.sasl as { tokenProvider: never }).tokenProvider)
+    expect(await bareProvider({} as SaslContext)).toEqual({ token: 't' })
     expect(clusterOptionsFor(resolveConsumerOptions({})).sasl).toBeUndefined()
   })
 })

@@ -10,15 +10,16 @@ export {
   RecordDeserializationError,
 } from './consumer-errors.js'
 export {
+  type AbstractTokenProvider,
   type AutoOffsetReset,
   CONSUMER_DEFAULTS,
   CONSUMER_VERSION,
   type ConsumerOptions,
   type IsolationLevel,
-  type OauthTokenProvider,
   type ResolvedConsumerOptions,
   resolveConsumerOptions,
   type SaslMechanismName,
+  type SaslOauthTokenProvider,
   type SecurityProtocol,
 } from './consumer-options.js'
 export {
