@@ -1,13 +1,16 @@
+import { inspect } from 'node:util'
 import {
   DescribeCluster,
   ErrorCode,
+  IllegalArgumentError,
   IllegalStateError,
   KafkaConfigurationError,
   Metadata,
 } from '@kafkite/protocol'
+import { type SaslContext, Secret, toOAuthBearerTokenProvider } from '@kafkite/transport'
 import { describe, expect, it } from 'vitest'
 import { AIOKafkaAdminClient, KafkaAdminClient } from './admin-client.js'
-import { ADMIN_VERSION, toClusterOptions } from './admin-options.js'
+import { ADMIN_VERSION, type AdminClientOptions, toClusterOptions } from './admin-options.js'
 import { adminOnFake } from './test-support/admin-on-fake.js'
 
 describe('KafkaAdminClient options', () => {
@@ -29,41 +32,98 @@ describe('KafkaAdminClient options', () => {
     expect(AIOKafkaAdminClient).toBe(KafkaAdminClient)
   })
 
-  it("maps aiokafka's flat SASL and SSL names, and refuses mixing them with sasl/ssl", () => {
-    expect(
-      toClusterOptions({
-        securityProtocol: 'SASL_SSL',
-        sslContext: { rejectUnauthorized: false },
-        saslMechanism: 'SCRAM-SHA-512',
-        saslPlainUsername: 'u',
-        saslPlainPassword: 'p',
-      }),
-    ).toMatchObject({
+  it("maps aiokafka's flat SASL and SSL names, and refuses mixing them with sasl/ssl", async () => {
+    const mapped = toClusterOptions({
+      securityProtocol: 'SASL_SSL',
+      sslContext: { rejectUnauthorized: false },
+      saslMechanism: 'SCRAM-SHA-512',
+      saslPlainUsername: 'u',
+      saslPlainPassword: 'p',
+    })
+    expect(mapped).toMatchObject({
       ssl: { rejectUnauthorized: false },
-      sasl: { mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p' },
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'u', password: expect.any(Secret) },
     })
-    expect(toClusterOptions({ saslPlainUsername: 'u', saslPlainPassword: 'p' }).sasl).toMatchObject({
-      mechanism: 'PLAIN',
-    })
-    const tokenProvider = () => ({ token: 't' })
     expect(
-      toClusterOptions({ saslMechanism: 'OAUTHBEARER', saslOauthTokenProvider: tokenProvider }).sasl,
-    ).toEqual({
-      mechanism: 'OAUTHBEARER',
-      tokenProvider,
-    })
-    expect(() => toClusterOptions({ saslMechanism: 'OAUTHBEARER' })).toThrow(KafkaConfigurationError)
-    expect(() => toClusterOptions({ saslMechanism: 'PLAIN', saslPlainUsername: 'u' })).toThrow(
+      toClusterOptions({ securityProtocol: 'SASL_PLAINTEXT', saslPlainUsername: 'u', saslPlainPassword: 'p' })
+        .sasl,
+    ).toMatchObject({ mechanism: 'PLAIN' })
+    // The token provider takes aiokafka's { token(), extensions?() } shape, as in the producer and consumer,
+    // and the function form too.
+    for (const tokenProvider of [{ token: async () => 't' }, () => ({ token: 't' })]) {
+      const sasl = toClusterOptions({
+        securityProtocol: 'SASL_SSL',
+        saslMechanism: 'OAUTHBEARER',
+        saslOauthTokenProvider: tokenProvider,
+      }).sasl as { mechanism: string; tokenProvider: never }
+      expect(sasl.mechanism).toBe('OAUTHBEARER')
+      expect(await toOAuthBearerTokenProvider(sasl.tokenProvider)({} as SaslContext)).toEqual({ token: 't' })
+    }
+    const sasl = { mechanism: 'PLAIN' as const, username: 'u', password: 'p' }
+    expect(toClusterOptions({ securityProtocol: 'SASL_SSL', sasl }).sasl).toBe(sasl)
+    expect(() => toClusterOptions({ securityProtocol: 'SASL_SSL', saslMechanism: 'OAUTHBEARER' })).toThrow(
       KafkaConfigurationError,
     )
     expect(() =>
-      toClusterOptions({
-        saslPlainUsername: 'u',
-        sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' },
-      }),
+      toClusterOptions({ securityProtocol: 'SASL_SSL', saslMechanism: 'PLAIN', saslPlainUsername: 'u' }),
     ).toThrow(KafkaConfigurationError)
-    expect(() => toClusterOptions({ ssl: {}, sslContext: {} })).toThrow(KafkaConfigurationError)
+    expect(() => toClusterOptions({ securityProtocol: 'SASL_SSL', saslPlainUsername: 'u', sasl })).toThrow(
+      KafkaConfigurationError,
+    )
+    expect(() => toClusterOptions({ securityProtocol: 'SSL', ssl: {}, sslContext: {} })).toThrow(
+      KafkaConfigurationError,
+    )
     expect(() => new KafkaAdminClient(null as never)).toThrow(/must be an object/)
+  })
+
+  it('refuses the same option mistakes as the producer and consumer', () => {
+    expect(() => new KafkaAdminClient({ sslContext: {} })).toThrow(KafkaConfigurationError)
+    expect(() => new KafkaAdminClient({ saslPlainUsername: 'u', saslPlainPassword: 'p' })).toThrow(
+      KafkaConfigurationError,
+    )
+    expect(() => new KafkaAdminClient({ securityProtocol: 'TLS' as 'SSL' })).toThrow(IllegalArgumentError)
+    expect(() => new KafkaAdminClient({ securityProtocol: 'SASL_SSL', saslMechanism: 'GSSAPI' })).toThrow(
+      KafkaConfigurationError,
+    )
+  })
+})
+
+const PASSWORD = 'canary-Secret-123'
+const TOKEN = 'canary-Token-456'
+
+describe('KafkaAdminClient never shows a secret', () => {
+  it.each<[string, AdminClientOptions]>([
+    [
+      'a SASL password',
+      { securityProtocol: 'SASL_PLAINTEXT', saslPlainUsername: 'u', saslPlainPassword: PASSWORD },
+    ],
+    [
+      'an OAuth token provider',
+      {
+        securityProtocol: 'SASL_PLAINTEXT',
+        saslMechanism: 'OAUTHBEARER',
+        // Keeps its token in a plain field: printing the provider itself would show it.
+        saslOauthTokenProvider: { cached: TOKEN, token: async () => TOKEN } as never,
+      },
+    ],
+    ['a TLS key', { securityProtocol: 'SSL', sslContext: { key: PASSWORD, passphrase: TOKEN } }],
+  ])('holding %s: not in inspect, JSON, nor a failed start', async (_case, options) => {
+    const admin = new KafkaAdminClient({ bootstrapServers: 'localhost:1', ...options })
+    const error: unknown = await admin.start().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(Error)
+    const printed = [
+      inspect(admin, { depth: 10 }),
+      JSON.stringify(admin),
+      inspect(admin.options, { depth: 10 }),
+      JSON.stringify(admin.options),
+      (error as Error).message,
+      inspect(error, { depth: 10 }),
+    ]
+    for (const text of printed) {
+      expect(text).not.toContain(PASSWORD)
+      expect(text).not.toContain(TOKEN)
+    }
+    await admin.close()
   })
 })
 

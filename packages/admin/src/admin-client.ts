@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { ClusterClient } from '@kafkite/cluster'
+import { ClusterClient, type ResolvedClusterOptions } from '@kafkite/cluster'
 import { IllegalArgumentError } from '@kafkite/protocol'
 import type { AclBinding, AclBindingFilter, DescribedAclBinding } from './acl-binding.js'
 import { type AdminClientOptions, toClusterOptions } from './admin-options.js'
@@ -126,6 +126,14 @@ export class KafkaAdminClient {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
+  }
+
+  /**
+   * The options in effect (the cluster client's, defaults applied). Secrets stay inside the SASL mechanism
+   * and a TLS key in a `Secret`, so printing or serializing these shows none.
+   */
+  get options(): ResolvedClusterOptions {
+    return this.#cluster.options
   }
 
   /** The underlying cluster client (metadata, routing), e.g. for diagnostics. */

@@ -1,6 +1,11 @@
-import type { ClusterClientOptions } from '@kafkite/cluster'
-import { KafkaConfigurationError } from '@kafkite/protocol'
-import type { OAuthBearerTokenProvider, SaslOptions, TlsOptions } from '@kafkite/transport'
+import {
+  type AiokafkaConnectionOptions,
+  type ClusterClientOptions,
+  clusterOptionsFromAiokafka,
+} from '@kafkite/cluster'
+
+/** `saslOauthTokenProvider`'s type, shared by every client (defined next to OAUTHBEARER in the transport). */
+export type { AbstractTokenProvider, SaslOauthTokenProvider } from '@kafkite/transport'
 
 /** The package version in the default client id. */
 export const ADMIN_VERSION = '0.1.0'
@@ -9,72 +14,33 @@ export const ADMIN_VERSION = '0.1.0'
  * The admin client's options: aiokafka's `AIOKafkaAdminClient` options in camelCase (see
  * docs/api-mapping.md), passed to the cluster client. Connection security takes either the cluster
  * client's `ssl`/`sasl` objects or aiokafka's flat names (`sslContext`, `saslMechanism`,
- * `saslPlainUsername`, `saslPlainPassword`, `saslOauthTokenProvider`), not both.
+ * `saslPlainUsername`, `saslPlainPassword`, `saslOauthTokenProvider`), not both; the flat names are
+ * checked and mapped by `@kafkite/cluster`'s shared resolver, as for the producer and consumer.
  *
  * Defaults (aiokafka's): `bootstrapServers` `'localhost'`, `clientId` `'kafkite-<version>'`,
  * `requestTimeoutMs` 40000 (also the default `timeoutMs` of every call and the retry budget),
  * `retryBackoffMs` 100, `metadataMaxAgeMs` 300000, `connectionsMaxIdleMs` 540000,
  * `securityProtocol` `'PLAINTEXT'`.
  */
-export interface AdminClientOptions extends ClusterClientOptions {
-  /** aiokafka's `ssl_context`: the TLS options, as `ssl`. */
-  readonly sslContext?: TlsOptions
-  /** aiokafka's `sasl_mechanism`. Default `'PLAIN'` when a SASL protocol is used with the flat options. */
-  readonly saslMechanism?: SaslOptions['mechanism']
-  /** Used by PLAIN and the SCRAMs, as in aiokafka. */
-  readonly saslPlainUsername?: string
-  readonly saslPlainPassword?: string
-  /** For OAUTHBEARER. */
-  readonly saslOauthTokenProvider?: OAuthBearerTokenProvider
-}
+export interface AdminClientOptions extends ClusterClientOptions, AiokafkaConnectionOptions {}
 
-/** Turns aiokafka's flat names into the cluster client's options; the cluster client checks the rest. */
+/** The cluster client's options for an admin client: aiokafka's flat names mapped by the shared resolver. */
 export function toClusterOptions(options: AdminClientOptions): ClusterClientOptions {
   const {
-    sslContext,
-    saslMechanism,
-    saslPlainUsername,
-    saslPlainPassword,
-    saslOauthTokenProvider,
+    sslContext: _sslContext,
+    saslMechanism: _saslMechanism,
+    saslPlainUsername: _saslPlainUsername,
+    saslPlainPassword: _saslPlainPassword,
+    saslOauthTokenProvider: _saslOauthTokenProvider,
+    saslKerberosServiceName: _saslKerberosServiceName,
+    saslKerberosDomainName: _saslKerberosDomainName,
+    ssl: _ssl,
+    sasl: _sasl,
     ...cluster
   } = options
-  const flatSasl =
-    saslMechanism !== undefined ||
-    saslPlainUsername !== undefined ||
-    saslPlainPassword !== undefined ||
-    saslOauthTokenProvider !== undefined
-  if (sslContext !== undefined && cluster.ssl !== undefined) {
-    throw new KafkaConfigurationError({ message: 'give ssl or sslContext, not both' })
-  }
-  if (flatSasl && cluster.sasl !== undefined) {
-    throw new KafkaConfigurationError({
-      message: 'give sasl or the saslMechanism/saslPlain* options, not both',
-    })
-  }
   return {
     clientId: `kafkite-${ADMIN_VERSION}`,
     ...cluster,
-    ...(sslContext === undefined ? {} : { ssl: sslContext }),
-    ...(flatSasl ? { sasl: flatSaslOptions(options) } : {}),
+    ...clusterOptionsFromAiokafka(options),
   }
-}
-
-function flatSaslOptions(options: AdminClientOptions): SaslOptions {
-  const mechanism = options.saslMechanism ?? 'PLAIN'
-  if (mechanism === 'OAUTHBEARER') {
-    if (options.saslOauthTokenProvider === undefined) {
-      throw new KafkaConfigurationError({ message: 'saslMechanism OAUTHBEARER needs saslOauthTokenProvider' })
-    }
-    return { mechanism, tokenProvider: options.saslOauthTokenProvider }
-  }
-  if (options.saslPlainUsername === undefined || options.saslPlainPassword === undefined) {
-    throw new KafkaConfigurationError({
-      message: `saslMechanism ${mechanism} needs saslPlainUsername and saslPlainPassword`,
-    })
-  }
-  return {
-    mechanism,
-    username: options.saslPlainUsername,
-    password: options.saslPlainPassword,
-  } as SaslOptions
 }

@@ -12,7 +12,12 @@ export {
   type DescribedAclBinding,
 } from './acl-binding.js'
 export { AIOKafkaAdminClient, KafkaAdminClient } from './admin-client.js'
-export { ADMIN_VERSION, type AdminClientOptions } from './admin-options.js'
+export {
+  type AbstractTokenProvider,
+  ADMIN_VERSION,
+  type AdminClientOptions,
+  type SaslOauthTokenProvider,
+} from './admin-options.js'
 export { AdminBatchError, AdminResults, type ItemFailure, type Outcome } from './admin-results.js'
 export {
   type AlterConfigOp,
