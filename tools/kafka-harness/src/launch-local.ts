@@ -8,14 +8,14 @@ import { renderBrokerConfig, scramFormatArgs } from './broker-config.js'
 import type { ListenerName, LocalClusterState, NodePorts, NodeState } from './cluster-types.js'
 import { fetchKafka } from './fetch-kafka.js'
 import { freePorts } from './free-ports.js'
-import { runKafkaTool } from './java-tool.js'
 import { BROKER_JVM, javaBinary, SHORT_LIVED_JVM } from './jvm-flags.js'
 import { spawnDetached } from './jvm-process.js'
-import { type KafkaVersion, kafkaVersion } from './kafka-versions.js'
+import type { KafkaVersion } from './kafka-versions.js'
 import { LocalCluster, READY_TIMEOUT_MS } from './local-cluster.js'
 import { loggingSystemProperty, renderLoggingConfig } from './logging-config.js'
 import { runCommand } from './run-command.js'
 import { makeSaslUsers, SASL_MECHANISMS } from './sasl-users.js'
+import { storeScramCredentials } from './scram-credentials.js'
 import { writeState } from './state-file.js'
 import { makeTlsMaterial } from './tls-material.js'
 import { waitUntilReady } from './wait-ready.js'
@@ -150,7 +150,7 @@ export async function launchLocalCluster(options: LocalLaunchOptions): Promise<L
           ),
         ),
       )
-      await storeScramCredentials(cluster)
+      await storeScramCredentials(cluster.info, cluster.bootstrap('PLAINTEXT'))
     } catch (error) {
       await cluster.stop()
       throw error
@@ -160,42 +160,6 @@ export async function launchLocalCluster(options: LocalLaunchOptions): Promise<L
     await rm(root, { recursive: true, force: true })
     throw error
   }
-}
-
-/**
- * Writes the SCRAM users again as ordinary metadata records (AlterUserScramCredentials through Kafka's
- * ConfigCommand). Credentials added only by the storage formatter (`--add-scram`) were seen to vanish on a
- * broker restart once any other user's SCRAM credential had been deleted (Kafka 4.4, single node); as
- * ordinary records they survive restarts like any other metadata.
- */
-async function storeScramCredentials(cluster: LocalCluster): Promise<void> {
-  const info = cluster.info
-  if (!info.bootstrap.SASL_PLAINTEXT && !info.bootstrap.SASL_SSL) return
-  const configCommand =
-    kafkaVersion(info.kafkaVersion).line === '4'
-      ? 'org.apache.kafka.tools.ConfigCommand'
-      : 'kafka.admin.ConfigCommand'
-  // Kafka refuses two alterations of one user in one request: one command per user and mechanism.
-  const alterations = info.saslUsers.flatMap((user) =>
-    user.mechanisms
-      .filter((mechanism) => mechanism.startsWith('SCRAM-'))
-      .map((mechanism) => ({ user, credential: `${mechanism}=[iterations=4096,password=${user.password}]` })),
-  )
-  await Promise.all(
-    alterations.map(({ user, credential }) =>
-      runKafkaTool(info, configCommand, [
-        '--bootstrap-server',
-        cluster.bootstrap('PLAINTEXT'),
-        '--alter',
-        '--add-config',
-        credential,
-        '--entity-type',
-        'users',
-        '--entity-name',
-        user.username,
-      ]),
-    ),
-  )
 }
 
 /** A Kafka cluster id: 16 random bytes in URL-safe base64 without padding (Kafka's Uuid text form). */

@@ -6,6 +6,7 @@ import type { Cluster } from './cluster.js'
 import type { ClusterInfo, ListenerName, LocalClusterState, NodeState } from './cluster-types.js'
 import { isPortFree } from './free-ports.js'
 import { commandLine, isAlive, signal, sleep, spawnDetached, waitForExit } from './jvm-process.js'
+import { storeScramCredentials } from './scram-credentials.js'
 import { readState, readStateSync, writeState } from './state-file.js'
 import { waitUntilReady } from './wait-ready.js'
 
@@ -105,6 +106,7 @@ export class LocalCluster implements Cluster {
       { port: node.ports.PLAINTEXT, pid: node.pid, logFile: node.logFile, label: `node ${node.id}` },
       READY_TIMEOUT_MS,
     )
+    await storeScramCredentials(this.info, `127.0.0.1:${node.ports.PLAINTEXT}`)
   }
 
   async restartNode(index: number): Promise<void> {
