@@ -1,6 +1,6 @@
 // Broker-free tests of the produce and consume suites' parts: the workers' answer, the payloads, the Java
 // tools' summaries, the peak-RSS sampling and the tables. The suites themselves run against a broker in
-// end-to-end.broker.test.ts (only with KAFKA_BOOTSTRAP).
+// end-to-end.broker.test.ts (against a real broker: KAFKA_BOOTSTRAP or one the harness starts).
 
 import { describe, expect, it } from 'vitest'
 import { parseVmHwm, runProcess } from './child-process.js'
