@@ -318,10 +318,12 @@ describe('KafkaProducer against the broker', () => {
     await expect(sender.start()).rejects.toThrow(IllegalStateError)
   })
 
-  it('rejects option combinations that cannot work at construction', () => {
+  it('rejects bad values and option combinations that cannot work at construction', () => {
+    // One bad value: IllegalArgumentError, as in the consumer, admin and cluster clients.
+    expect(() => new KafkaProducer({ acks: 2 as 1 })).toThrow(IllegalArgumentError)
+    expect(() => new KafkaProducer({ compressionType: 'brotli' as 'gzip' })).toThrow(IllegalArgumentError)
+    // Options that conflict: KafkaConfigurationError.
     expect(() => new KafkaProducer({ enableIdempotence: true, acks: 1 })).toThrow(KafkaConfigurationError)
-    expect(() => new KafkaProducer({ acks: 2 as 1 })).toThrow(KafkaConfigurationError)
-    expect(() => new KafkaProducer({ compressionType: 'brotli' as 'gzip' })).toThrow(KafkaConfigurationError)
     expect(() => new KafkaProducer({ maxBatchSize: 2_000_000 })).toThrow(KafkaConfigurationError)
     expect(() => new KafkaProducer({ securityProtocol: 'SASL_SSL' })).toThrow(KafkaConfigurationError)
     expect(() => new KafkaProducer({ sslContext: { ca: 'x' } })).toThrow(KafkaConfigurationError)
