@@ -39,5 +39,13 @@ export {
   StickyPartitioner,
 } from '@kafkite/producer'
 export { type CompressionName, CompressionType } from '@kafkite/records'
-export { createSslContext, Secret, type SslContextOptions, type TlsOptions } from '@kafkite/transport'
+export {
+  type AbstractTokenProvider,
+  createSslContext,
+  type SaslOauthTokenProvider,
+  Secret,
+  type SslContext,
+  type SslContextOptions,
+  type TlsOptions,
+} from '@kafkite/transport'
 export * from './errors.js'
