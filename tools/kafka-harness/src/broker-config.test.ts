@@ -59,6 +59,11 @@ describe('renderBrokerConfig', () => {
     expect(config.get('offsets.topic.replication.factor')).toBe('3')
     expect(config.get('transaction.state.log.min.isr')).toBe('2')
     expect(config.get('group.initial.rebalance.delay.ms')).toBe('0')
+    expect(config.get('authorizer.class.name')).toBe(
+      'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    )
+    expect(config.get('allow.everyone.if.no.acl.found')).toBe('true')
+    expect(config.get('super.users')).toBe('User:ANONYMOUS')
     expect(config.get('listener.name.ssl.ssl.client.auth')).toBe('requested')
     expect(config.get('listener.name.sasl_ssl.plain.sasl.jaas.config')).toContain('user_kafkite="s3cret"')
   })

@@ -55,6 +55,12 @@ export function renderBrokerConfig(input: BrokerConfigInput): string {
     'unclean.leader.election.enable=false',
     '# The log cleaner reserves this much heap up front (128 MiB by default); compaction still works with less.',
     'log.cleaner.dedupe.buffer.size=33554432',
+    '',
+    '# An authorizer, so ACL calls round-trip; with no ACL on a resource everyone is allowed, as without one.',
+    '# The CONTROLLER and INTERNAL listeners are PLAINTEXT, so the nodes talk to each other as User:ANONYMOUS.',
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found=true',
+    'super.users=User:ANONYMOUS',
   ]
 
   if (input.listeners.includes('SSL') || input.listeners.includes('SASL_SSL')) {

@@ -58,6 +58,10 @@ export async function startDockerCluster(version: KafkaVersion): Promise<Cluster
       KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
       KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
       KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+      // The same authorizer as a local cluster (see broker-config.ts), so ACL calls round-trip here too.
+      KAFKA_AUTHORIZER_CLASS_NAME: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: 'true',
+      KAFKA_SUPER_USERS: 'User:ANONYMOUS',
     })
     .withWaitStrategy(tc.Wait.forLogMessage(/Kafka Server started/))
     .start()
