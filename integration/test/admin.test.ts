@@ -19,7 +19,6 @@ import {
   JoinGroup,
   LeaveGroup,
   Produce,
-  SecurityDisabled,
   SyncGroup,
   TopicAlreadyExistsError,
   UnknownTopicOrPartitionError,
@@ -516,25 +515,89 @@ function escapeRegExp(text: string): string {
 }
 
 describe('ACLs and SCRAM credentials', () => {
-  it('reports SECURITY_DISABLED per ACL on a broker without an authorizer, as AclCommand does', async () => {
-    const binding = {
-      resourceType: 'TOPIC',
-      resourceName: uniqueTopic('admin-acl'),
-      principal: 'User:alice',
-      operation: 'READ',
-      permissionType: 'ALLOW',
-    } as const
-    const created = await admin.createAcls([binding])
-    expect(created.error(binding)).toBeInstanceOf(SecurityDisabled)
-    await expect(admin.describeAcls({ resourceType: 'TOPIC' })).rejects.toBeInstanceOf(SecurityDisabled)
-    const deleted = await admin.deleteAcls([{ resourceType: 'TOPIC', resourceName: binding.resourceName }])
-    expect(deleted.error({ resourceType: 'TOPIC', resourceName: binding.resourceName })).toBeInstanceOf(
-      SecurityDisabled,
-    )
-    await expect(tool(ACL_COMMAND, ['--list'])).rejects.toThrow(
-      /SecurityDisabledException|No Authorizer is configured/,
-    )
-  })
+  // The harness broker runs StandardAuthorizer with allow.everyone.if.no.acl.found=true. Every ACL here is an
+  // ALLOW on a topic of this test's own name for a principal no other test uses, and all are deleted at the
+  // end, so no other test can be denied anything. An external cluster's authorizer is unknown: skipped there.
+  it.runIf(info.kind !== 'external')(
+    'creates ACLs that AclCommand lists, sees the ones AclCommand adds, and deletes both per filter',
+    async () => {
+      const ours = uniqueTopic('admin-acl')
+      const byTool = `${ours}-by-tool`
+      const principal = `User:kafkite-acl-${Date.now().toString(36)}`
+      const read = {
+        resourceType: 'TOPIC',
+        resourceName: ours,
+        principal,
+        operation: 'READ',
+        permissionType: 'ALLOW',
+      } as const
+      const write = { ...read, operation: 'WRITE', host: '127.0.0.1' } as const
+      const oursFilter = { resourceType: 'TOPIC', resourceName: ours } as const
+      const toolFilter = { resourceType: 'TOPIC', resourceName: byTool } as const
+      const nothingFilter = { resourceType: 'TOPIC', resourceName: `${ours}-none` } as const
+      try {
+        await tool(ACL_COMMAND, [
+          '--add',
+          '--allow-principal',
+          principal,
+          '--operation',
+          'Describe',
+          '--topic',
+          byTool,
+        ])
+        const created = await admin.createAcls([read, write])
+        expect(created.error(read)).toBeUndefined()
+        expect(created.error(write)).toBeUndefined()
+
+        // Kafka's tool lists ours (and the one it added).
+        const listed = await tool(ACL_COMMAND, ['--list', '--topic', ours])
+        expect(listed).toMatch(
+          new RegExp(`principal=${escapeRegExp(principal)}, host=\\*, operation=READ, permissionType=ALLOW`),
+        )
+        expect(listed).toMatch(
+          new RegExp(
+            `principal=${escapeRegExp(principal)}, host=127\\.0\\.0\\.1, operation=WRITE, permissionType=ALLOW`,
+          ),
+        )
+
+        // We see the tool's (a broker applies ACLs from the metadata log, so it may lag a moment).
+        await expect
+          .poll(() => admin.describeAcls(toolFilter), { timeout: 10_000 })
+          .toEqual([
+            {
+              resourceType: 'TOPIC',
+              resourceName: byTool,
+              patternType: 'LITERAL',
+              principal,
+              host: '*',
+              operation: 'DESCRIBE',
+              permissionType: 'ALLOW',
+            },
+          ])
+        await expect
+          .poll(async () => (await admin.describeAcls({ principal })).length, { timeout: 10_000 })
+          .toBe(3)
+
+        const deleted = await admin.deleteAcls([oursFilter, toolFilter, nothingFilter])
+        expect(deleted.ok).toBe(true)
+        expect(
+          deleted
+            .value(oursFilter)
+            ?.deleted.map((binding) => binding.operation)
+            .sort(),
+        ).toEqual(['READ', 'WRITE'])
+        expect(deleted.value(oursFilter)?.failed).toEqual([])
+        expect(deleted.value(toolFilter)?.deleted).toEqual([
+          expect.objectContaining({ resourceName: byTool, principal, operation: 'DESCRIBE' }),
+        ])
+        expect(deleted.value(nothingFilter)?.deleted).toEqual([])
+        await expect.poll(() => admin.describeAcls({ principal }), { timeout: 10_000 }).toEqual([])
+      } finally {
+        // Nothing this test made may outlive it.
+        await admin.deleteAcls([oursFilter, toolFilter]).catch(() => undefined)
+      }
+    },
+  )
 
   it.runIf(info.kind === 'local')(
     'creates a SCRAM user whose password logs in from Kafka\u2019s tool and from us; lists the harness users; deletes',
