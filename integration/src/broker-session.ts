@@ -1,18 +1,11 @@
-// A small, test-only client over @kafkite/raw-client: negotiates versions once, creates topics and waits
-// for their leaders, produces a ready-made record batch to a partition's leader and fetches a partition's
+// A small, test-only client over @kafkite/raw-client: negotiates versions once, creates topics (through
+// KafkaAdminClient) and waits for their leaders, produces a ready-made record batch to a partition's leader and fetches a partition's
 // raw `records` bytes back. Interop tests use it to put bytes on the broker (or read them) without any
 // client logic of ours in between beyond the protocol codecs.
-import {
-  type ApiSchema,
-  ApiVersions,
-  CreateTopics,
-  Fetch,
-  Metadata,
-  negotiateVersion,
-  Produce,
-} from '@kafkite/protocol'
+import { type ApiSchema, ApiVersions, Fetch, Metadata, negotiateVersion, Produce } from '@kafkite/protocol'
 import { RawConnection } from '@kafkite/raw-client'
 import { readBatches } from '@kafkite/records'
+import { createTopics } from './topics.js'
 
 export interface BrokerAddress {
   readonly host: string
@@ -99,30 +92,17 @@ export class BrokerSession {
   }
 
   /**
-   * Creates single-partition topics (replication factor: the broker default) in one request and waits
-   * until each has a leader.
+   * Creates single-partition topics (replication factor: the broker default) through KafkaAdminClient and
+   * waits until this session sees each one's leader.
    */
   async createTopics(
     topics: readonly string[],
     configs: Readonly<Record<string, string>> = {},
   ): Promise<TopicPartitionLeader[]> {
-    const created = await this.request(
-      CreateTopics.api,
-      CreateTopics.createRequest({
-        topics: topics.map((name) => ({
-          name,
-          numPartitions: 1,
-          replicationFactor: -1,
-          configs: Object.entries(configs).map(([key, value]) => ({ name: key, value })),
-        })),
-        timeoutMs: 30_000,
-      }),
-    )
-    for (const result of created.topics) {
-      if (result.errorCode !== 0) {
-        throw new Error(`CreateTopics ${result.name}: error ${result.errorCode} ${result.errorMessage ?? ''}`)
-      }
-    }
+    await createTopics(topics, {
+      configs,
+      bootstrapServers: `${this.#address.host}:${this.#address.port}`,
+    })
     return until('the new topics to have leaders', async () => {
       const answer = await this.request(
         Metadata.api,

@@ -1,36 +1,23 @@
-// Helpers of the consumer suites: topics, records and DeleteRecords through the cluster client with raw
-// requests, so the consumer is tested against bytes no client logic of ours produced beyond the codecs.
+// Helpers of the consumer suites: records and DeleteRecords through the cluster client with raw requests, so
+// the consumer is tested against bytes no client logic of ours produced beyond the codecs; topics through
+// KafkaAdminClient (integration/src/topics.ts).
 import { ClusterClient } from '@kafkite/cluster'
-import { CreateTopics, DeleteRecords, ErrorCode, errorFromCode, Produce } from '@kafkite/protocol'
+import { DeleteRecords, ErrorCode, errorFromCode, Produce } from '@kafkite/protocol'
 import { RecordBatchBuilder, type RecordInput } from '@kafkite/records'
+import { createTopics } from '../src/index.js'
 
 export function adminClient(bootstrapServers: string): ClusterClient {
   return new ClusterClient({ bootstrapServers, clientId: 'kafkite-consumer-tests' })
 }
 
-/** Creates a topic and waits until every partition has a leader. */
+/** Creates a topic through KafkaAdminClient and waits until this client sees every partition's leader. */
 export async function createTopic(
   cluster: ClusterClient,
   name: string,
   partitions = 1,
   configs: Readonly<Record<string, string>> = {},
 ): Promise<void> {
-  const response = await cluster.send(
-    CreateTopics.api,
-    CreateTopics.createRequest({
-      topics: [
-        {
-          name,
-          numPartitions: partitions,
-          replicationFactor: -1,
-          configs: Object.entries(configs).map(([key, value]) => ({ name: key, value })),
-        },
-      ],
-      timeoutMs: 30_000,
-    }),
-  )
-  const result = response.topics[0]
-  if (result?.errorCode !== 0) throw new Error(`CreateTopics ${name}: error ${result?.errorCode}`)
+  await createTopics([name], { partitions, configs })
   await cluster.withRetries(
     () =>
       Promise.all(Array.from({ length: partitions }, (_, partition) => cluster.leaderFor(name, partition))),

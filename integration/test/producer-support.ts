@@ -1,9 +1,10 @@
-// Helpers of the producer's integration tests: topics with any number of partitions, created through the
-// cluster client, and every record of a partition fetched back raw (offsets, timestamps, producer state),
+// Helpers of the producer's integration tests: topics with any number of partitions, created through
+// KafkaAdminClient, and every record of a partition fetched back raw (offsets, timestamps, producer state),
 // so what the producer wrote is checked on the broker, not only through the producer's own answers.
 import { ClusterClient } from '@kafkite/cluster'
-import { CreateTopics, ErrorCode, errorFromCode, Fetch, ListOffsets } from '@kafkite/protocol'
+import { ErrorCode, errorFromCode, Fetch, ListOffsets } from '@kafkite/protocol'
 import { RecordBatch, readBatches, type TimestampType } from '@kafkite/records'
+import { createTopics } from '../src/index.js'
 
 export interface FetchedRecord {
   readonly partition: number
@@ -18,31 +19,14 @@ export interface FetchedRecord {
   readonly baseSequence: number
 }
 
-/** Creates a topic and waits until every partition has a leader. */
+/** Creates a topic through KafkaAdminClient and waits until this client sees every partition's leader. */
 export async function createTopic(
   cluster: ClusterClient,
   name: string,
   partitions: number,
   configs: Readonly<Record<string, string>> = {},
 ): Promise<void> {
-  const response = await cluster.send(
-    CreateTopics.api,
-    CreateTopics.createRequest({
-      topics: [
-        {
-          name,
-          numPartitions: partitions,
-          replicationFactor: -1,
-          configs: Object.entries(configs).map(([key, value]) => ({ name: key, value })),
-        },
-      ],
-      timeoutMs: 30_000,
-    }),
-  )
-  const result = response.topics[0]
-  if (result?.errorCode !== 0) {
-    throw new Error(`CreateTopics ${name}: error ${result?.errorCode} ${result?.errorMessage ?? ''}`)
-  }
+  await createTopics([name], { partitions, configs })
   await cluster.withRetries(
     () =>
       Promise.all(Array.from({ length: partitions }, (_, partition) => cluster.leaderFor(name, partition))),
