@@ -2,7 +2,14 @@
 // so later files find the broker as they expect.
 import { isAlive, probeApiVersions, runKafkaTool } from '@kafkite/kafka-harness'
 import { describe, expect, it } from 'vitest'
-import { canControlNodes, controlCluster, firstBroker, kafka, uniqueTopic } from '../src/index.js'
+import {
+  canControlNodes,
+  controlCluster,
+  createTopics,
+  firstBroker,
+  kafka,
+  uniqueTopic,
+} from '../src/index.js'
 
 const info = kafka()
 
@@ -39,17 +46,7 @@ describe.runIf(canControlNodes())('node control', () => {
   it('restart keeps the data: a topic created before is there after', async () => {
     const topic = uniqueTopic()
     const bootstrap = info.bootstrap.PLAINTEXT ?? ''
-    await runKafkaTool(info, 'org.apache.kafka.tools.TopicCommand', [
-      '--bootstrap-server',
-      bootstrap,
-      '--create',
-      '--topic',
-      topic,
-      '--partitions',
-      '2',
-      '--replication-factor',
-      String(info.nodeCount),
-    ])
+    await createTopics([topic], { partitions: 2, replicationFactor: info.nodeCount })
     const cluster = await controlCluster()
     const pidBefore = cluster.snapshot.nodes[0]?.pid
     await cluster.restartNode(0)
