@@ -1,5 +1,6 @@
 // Runs every consumer example script as a user would (a Node process through tsx) against the run's
-// broker, with test data written by KafkaProducer beforehand, and checks what it prints.
+// broker, with test data written by KafkaProducer beforehand, and checks what it prints. Topics are created
+// and deleted with KafkaAdminClient.
 import './provided.js'
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -7,15 +8,20 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ClusterClient } from '@kafkite/cluster'
+import { KafkaAdminClient } from '@kafkite/admin'
 import { KafkaProducer } from '@kafkite/producer'
-import { CreateTopics } from '@kafkite/protocol'
+import { UnknownTopicOrPartitionError } from '@kafkite/protocol'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bootstrap = inject('kafka').bootstrap.PLAINTEXT ?? ''
 const run = randomBytes(3).toString('hex')
-const admin = new ClusterClient({ bootstrapServers: bootstrap, clientId: 'kafkite-consumer-examples-test' })
+const admin = new KafkaAdminClient({
+  bootstrapServers: bootstrap,
+  clientId: 'kafkite-consumer-examples-test',
+})
+/** Every topic an example used, deleted through the admin client once the file is done. */
+const used = new Set<string>()
 const producer = new KafkaProducer({ bootstrapServers: bootstrap, acks: 'all' })
 
 beforeAll(async () => {
@@ -24,11 +30,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await producer.stop()
-  await admin.close()
+  try {
+    if (used.size === 0) return
+    const deleted = await admin.deleteTopics([...used])
+    for (const topic of used) {
+      const error = deleted.error(topic)
+      // A test that failed early may never have made its topic.
+      if (error !== undefined && !(error instanceof UnknownTopicOrPartitionError)) throw error
+    }
+  } finally {
+    await admin.close()
+  }
 })
 
 function topicFor(example: string): string {
-  return `kafkite-example-${example}-${run}`
+  const topic = `kafkite-example-${example}-${run}`
+  used.add(topic)
+  return topic
 }
 
 /** Runs `src/<name>.ts` and resolves with its output lines; rejects when it exits with an error. */
@@ -62,16 +80,11 @@ function runExample(name: string, env: Record<string, string> = {}): Promise<str
 }
 
 async function createTopic(name: string, partitions: number): Promise<void> {
-  const response = await admin.send(
-    CreateTopics.api,
-    CreateTopics.createRequest({
-      topics: [{ name, numPartitions: partitions, replicationFactor: -1 }],
-      timeoutMs: 30_000,
-    }),
-  )
-  if (response.topics[0]?.errorCode !== 0) throw new Error(`CreateTopics ${name} failed`)
-  await admin.withRetries(
-    () => Promise.all(Array.from({ length: partitions }, (_, partition) => admin.leaderFor(name, partition))),
+  ;(await admin.createTopics([{ name, numPartitions: partitions }])).orThrow()
+  const { cluster } = admin
+  await cluster.withRetries(
+    () =>
+      Promise.all(Array.from({ length: partitions }, (_, partition) => cluster.leaderFor(name, partition))),
     { timeoutMs: 30_000 },
   )
 }
