@@ -1,6 +1,6 @@
 import { ProtocolError } from '../errors/protocol-error.js'
 import type { Reader } from '../wire/reader.js'
-import { isUuid } from '../wire/uuid.js'
+import { isUuid, ZERO_UUID } from '../wire/uuid.js'
 import type { Writer } from '../wire/writer.js'
 import type { FieldSchema, FieldType, PrimitiveType, StructType } from './types.js'
 import { inRange } from './version-range.js'
@@ -117,6 +117,13 @@ const fixedWidth: Partial<Record<PrimitiveType, ValueCodec>> = {
   uuid: {
     read: (reader) => reader.readUuidText(),
     write: (writer, value) => {
+      // Most UUIDs a client sends are the zero UUID ("no id", e.g. Metadata by topic name): no text to parse.
+      if (value === ZERO_UUID) {
+        writer.ensure(16)
+        writer.buffer.fill(0, writer.offset, writer.offset + 16)
+        writer.offset += 16
+        return
+      }
       if (typeof value !== 'string' || !isUuid(value)) {
         throw new ProtocolError({ message: `Not a Kafka UUID: ${JSON.stringify(value)}` })
       }
