@@ -83,6 +83,11 @@ describe('resolveConsumerOptions', () => {
     expect(options.keyDeserializer).toBe(deserialize)
     expect(resolveConsumerOptions({ groupId: 'g', enableAutoCommit: false }).enableAutoCommit).toBe(false)
     expect(resolveConsumerOptions({ bootstrapServers: 'h:1' }).bootstrapServers).toEqual(['h:1'])
+    expect(resolveConsumerOptions({ bootstrapServers: 'a:1, b:2,c:3' }).bootstrapServers).toEqual([
+      'a:1',
+      'b:2',
+      'c:3',
+    ])
     expect(
       resolveConsumerOptions({ rebalanceTimeoutMs: null, sessionTimeoutMs: 7000 }).rebalanceTimeoutMs,
     ).toBe(7000)

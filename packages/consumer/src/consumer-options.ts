@@ -294,7 +294,8 @@ function bootstrapList(servers: string | readonly string[] | undefined): readonl
     servers === undefined
       ? [CONSUMER_DEFAULTS.bootstrapServers]
       : typeof servers === 'string'
-        ? [servers]
+        ? // aiokafka also takes 'h1:p1,h2:p2' as one string: each address is its own bootstrap server.
+          servers.split(',').map((server) => server.trim())
         : [...servers]
   if (list.length === 0 || list.some((server) => typeof server !== 'string' || server.trim() === '')) {
     invalid('bootstrapServers must be a non-empty host[:port] string or list of them')
