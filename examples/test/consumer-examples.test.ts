@@ -1,27 +1,16 @@
 // Runs every consumer example script as a user would (a Node process through tsx) against the run's
 // broker, with test data written by KafkaProducer beforehand, and checks what it prints. Topics are created
 // and deleted with KafkaAdminClient.
-import './provided.js'
-import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { KafkaAdminClient } from '@kafkite/admin'
+import { join } from 'node:path'
 import { KafkaProducer } from '@kafkite/producer'
-import { UnknownTopicOrPartitionError } from '@kafkite/protocol'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exampleRunner } from './example-runner.js'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const bootstrap = inject('kafka').bootstrap.PLAINTEXT ?? ''
-const run = randomBytes(3).toString('hex')
-const admin = new KafkaAdminClient({
-  bootstrapServers: bootstrap,
-  clientId: 'kafkite-consumer-examples-test',
-})
-/** Every topic an example used, deleted through the admin client once the file is done. */
-const used = new Set<string>()
+const { bootstrap, cleanUp, createTopic, runExample, topicFor } = exampleRunner(
+  'kafkite-consumer-examples-test',
+)
 const producer = new KafkaProducer({ bootstrapServers: bootstrap, acks: 'all' })
 
 beforeAll(async () => {
@@ -30,64 +19,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await producer.stop()
-  try {
-    if (used.size === 0) return
-    const deleted = await admin.deleteTopics([...used])
-    for (const topic of used) {
-      const error = deleted.error(topic)
-      // A test that failed early may never have made its topic.
-      if (error !== undefined && !(error instanceof UnknownTopicOrPartitionError)) throw error
-    }
-  } finally {
-    await admin.close()
-  }
+  await cleanUp()
 })
-
-function topicFor(example: string): string {
-  const topic = `kafkite-example-${example}-${run}`
-  used.add(topic)
-  return topic
-}
-
-/** Runs `src/<name>.ts` and resolves with its output lines; rejects when it exits with an error. */
-function runExample(name: string, env: Record<string, string> = {}): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=source', join('src', `${name}.ts`)],
-      {
-        cwd: root,
-        env: { ...process.env, KAFKA_BOOTSTRAP: bootstrap, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk
-    })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(stdout.split('\n').filter((line) => line !== ''))
-      else reject(new Error(`${name} exited with ${code}\n${stdout}\n${stderr}`))
-    })
-  })
-}
-
-async function createTopic(name: string, partitions: number): Promise<void> {
-  ;(await admin.createTopics([{ name, numPartitions: partitions }])).orThrow()
-  const { cluster } = admin
-  await cluster.withRetries(
-    () =>
-      Promise.all(Array.from({ length: partitions }, (_, partition) => cluster.leaderFor(name, partition))),
-    { timeoutMs: 30_000 },
-  )
-}
 
 /** Sends `values` to one partition, in order, and waits for every delivery. */
 async function send(

@@ -2,82 +2,13 @@
 // checks what it prints. Topics get unique names so reruns against a long-lived broker stay independent;
 // most are created by the broker on first use, as with aiokafka's examples, the rest with KafkaAdminClient,
 // which deletes them all at the end.
-import './provided.js'
-import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { KafkaAdminClient } from '@kafkite/admin'
 import { partitionForKey } from '@kafkite/producer'
-import { UnknownTopicOrPartitionError } from '@kafkite/protocol'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { exampleRunner } from './example-runner.js'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const bootstrap = inject('kafka').bootstrap.PLAINTEXT ?? ''
-const run = randomBytes(3).toString('hex')
-const admin = new KafkaAdminClient({ bootstrapServers: bootstrap, clientId: 'kafkite-examples-test' })
-/** Every topic an example used, deleted through the admin client once the file is done. */
-const used = new Set<string>()
+const { cleanUp, createTopic, runExample, topicFor } = exampleRunner('kafkite-examples-test')
 
-afterAll(async () => {
-  try {
-    if (used.size === 0) return
-    const deleted = await admin.deleteTopics([...used])
-    for (const topic of used) {
-      const error = deleted.error(topic)
-      // A test that failed early may never have made its topic.
-      if (error !== undefined && !(error instanceof UnknownTopicOrPartitionError)) throw error
-    }
-  } finally {
-    await admin.close()
-  }
-})
-
-function topicFor(example: string): string {
-  const topic = `kafkite-example-${example}-${run}`
-  used.add(topic)
-  return topic
-}
-
-/** Runs `src/<name>.ts` and resolves with its output lines; rejects when it exits with an error. */
-function runExample(name: string, env: Record<string, string> = {}): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=source', join('src', `${name}.ts`)],
-      {
-        cwd: root,
-        env: { ...process.env, KAFKA_BOOTSTRAP: bootstrap, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk
-    })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(stdout.split('\n').filter((line) => line !== ''))
-      else reject(new Error(`${name} exited with ${code}\n${stdout}\n${stderr}`))
-    })
-  })
-}
-
-async function createTopic(name: string, partitions: number): Promise<void> {
-  ;(await admin.createTopics([{ name, numPartitions: partitions }])).orThrow()
-  const { cluster } = admin
-  await cluster.withRetries(
-    () =>
-      Promise.all(Array.from({ length: partitions }, (_, partition) => cluster.leaderFor(name, partition))),
-    { timeoutMs: 30_000 },
-  )
-}
+afterAll(cleanUp)
 
 describe('aiokafka’s producer examples, ported', () => {
   it('send-one: sends one message and waits for it', async () => {
