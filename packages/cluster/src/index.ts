@@ -49,4 +49,11 @@ export {
 export { BrokerNotFoundError } from './errors.js'
 export { isRetriable, needsMetadataRefresh } from './is-retriable.js'
 export type { RefreshReason } from './metadata-refresher.js'
+export {
+  bootstrapServerList,
+  conflictingOptions,
+  invalidOption,
+  nonNegativeIntegerOption,
+  positiveIntegerOption,
+} from './option-checks.js'
 export { type AttemptContext, type RetryOptions, sleep, withRetries } from './with-retries.js'

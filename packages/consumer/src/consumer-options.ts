@@ -1,10 +1,14 @@
 import {
   type AiokafkaConnectionOptions,
   type AiokafkaSaslMechanism,
+  bootstrapServerList,
+  conflictingOptions,
+  invalidOption,
+  nonNegativeIntegerOption,
+  positiveIntegerOption,
   type ResolvedAiokafkaConnectionOptions,
   resolveAiokafkaConnectionOptions,
 } from '@kafkite/cluster'
-import { IllegalArgumentError, KafkaConfigurationError } from '@kafkite/protocol'
 import type { DefaultDeserialized, Deserializer } from './consumer-record.js'
 
 /** What to do when a partition has no valid position: aiokafka's `auto_offset_reset`. */
@@ -170,47 +174,57 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
   const maxPollRecords = options.maxPollRecords ?? null
   if (maxPollRecords !== null && !(Number.isSafeInteger(maxPollRecords) && maxPollRecords >= 1)) {
     // aiokafka: ValueError("`max_poll_records` should be positive Integer").
-    invalid(`maxPollRecords must be a positive integer or null, not ${String(maxPollRecords)}`)
+    invalidOption(`maxPollRecords must be a positive integer or null, not ${String(maxPollRecords)}`)
   }
 
-  const fetchMaxBytes = positive('fetchMaxBytes', options.fetchMaxBytes, CONSUMER_DEFAULTS.fetchMaxBytes)
-  const maxPartitionFetchBytes = positive(
+  const fetchMaxBytes = positiveIntegerOption(
+    'fetchMaxBytes',
+    options.fetchMaxBytes,
+    CONSUMER_DEFAULTS.fetchMaxBytes,
+  )
+  const maxPartitionFetchBytes = positiveIntegerOption(
     'maxPartitionFetchBytes',
     options.maxPartitionFetchBytes,
     CONSUMER_DEFAULTS.maxPartitionFetchBytes,
   )
-  const maxBufferedBytes = positive('maxBufferedBytes', options.maxBufferedBytes, fetchMaxBytes)
+  const maxBufferedBytes = positiveIntegerOption('maxBufferedBytes', options.maxBufferedBytes, fetchMaxBytes)
   if (maxBufferedBytes < maxPartitionFetchBytes) {
     // Otherwise one partition's fetch could never fit the buffer.
-    conflict(
+    conflictingOptions(
       `maxBufferedBytes (${maxBufferedBytes}) must be at least maxPartitionFetchBytes (${maxPartitionFetchBytes})`,
     )
   }
 
-  const requestTimeoutMs = positive(
+  const requestTimeoutMs = positiveIntegerOption(
     'requestTimeoutMs',
     options.requestTimeoutMs,
     CONSUMER_DEFAULTS.requestTimeoutMs,
   )
-  const fetchMaxWaitMs = integer('fetchMaxWaitMs', options.fetchMaxWaitMs, CONSUMER_DEFAULTS.fetchMaxWaitMs)
+  const fetchMaxWaitMs = nonNegativeIntegerOption(
+    'fetchMaxWaitMs',
+    options.fetchMaxWaitMs,
+    CONSUMER_DEFAULTS.fetchMaxWaitMs,
+  )
   if (fetchMaxWaitMs >= requestTimeoutMs) {
     // The broker may hold a fetch for fetchMaxWaitMs; a shorter request timeout would fail idle fetches.
-    conflict(`fetchMaxWaitMs (${fetchMaxWaitMs}) must be less than requestTimeoutMs (${requestTimeoutMs})`)
+    conflictingOptions(
+      `fetchMaxWaitMs (${fetchMaxWaitMs}) must be less than requestTimeoutMs (${requestTimeoutMs})`,
+    )
   }
 
-  const sessionTimeoutMs = positive(
+  const sessionTimeoutMs = positiveIntegerOption(
     'sessionTimeoutMs',
     options.sessionTimeoutMs,
     CONSUMER_DEFAULTS.sessionTimeoutMs,
   )
-  const heartbeatIntervalMs = positive(
+  const heartbeatIntervalMs = positiveIntegerOption(
     'heartbeatIntervalMs',
     options.heartbeatIntervalMs,
     CONSUMER_DEFAULTS.heartbeatIntervalMs,
   )
   if (heartbeatIntervalMs >= sessionTimeoutMs) {
     // Java refuses this too: the member would be expired between two heartbeats.
-    conflict(
+    conflictingOptions(
       `heartbeatIntervalMs (${heartbeatIntervalMs}) must be less than sessionTimeoutMs (${sessionTimeoutMs})`,
     )
   }
@@ -221,11 +235,11 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
 
   for (const name of ['keyDeserializer', 'valueDeserializer'] as const) {
     const value = options[name]
-    if (value !== undefined && typeof value !== 'function') invalid(`${name} must be a function`)
+    if (value !== undefined && typeof value !== 'function') invalidOption(`${name} must be a function`)
   }
 
   return {
-    bootstrapServers: bootstrapList(options.bootstrapServers),
+    bootstrapServers: bootstrapServerList(options.bootstrapServers, CONSUMER_DEFAULTS.bootstrapServers),
     clientId: optionalString('clientId', options.clientId) ?? CONSUMER_DEFAULTS.clientId,
     groupId,
     groupInstanceId: optionalString('groupInstanceId', options.groupInstanceId),
@@ -233,26 +247,34 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
     valueDeserializer: options.valueDeserializer ?? null,
     fetchMaxWaitMs,
     fetchMaxBytes,
-    fetchMinBytes: integer('fetchMinBytes', options.fetchMinBytes, CONSUMER_DEFAULTS.fetchMinBytes),
+    fetchMinBytes: nonNegativeIntegerOption(
+      'fetchMinBytes',
+      options.fetchMinBytes,
+      CONSUMER_DEFAULTS.fetchMinBytes,
+    ),
     maxPartitionFetchBytes,
     requestTimeoutMs,
-    retryBackoffMs: integer('retryBackoffMs', options.retryBackoffMs, CONSUMER_DEFAULTS.retryBackoffMs),
+    retryBackoffMs: nonNegativeIntegerOption(
+      'retryBackoffMs',
+      options.retryBackoffMs,
+      CONSUMER_DEFAULTS.retryBackoffMs,
+    ),
     autoOffsetReset,
     enableAutoCommit:
       groupId !== null &&
       boolean('enableAutoCommit', options.enableAutoCommit, CONSUMER_DEFAULTS.enableAutoCommit),
-    autoCommitIntervalMs: positive(
+    autoCommitIntervalMs: positiveIntegerOption(
       'autoCommitIntervalMs',
       options.autoCommitIntervalMs,
       CONSUMER_DEFAULTS.autoCommitIntervalMs,
     ),
     checkCrcs: boolean('checkCrcs', options.checkCrcs, CONSUMER_DEFAULTS.checkCrcs),
-    metadataMaxAgeMs: integer(
+    metadataMaxAgeMs: nonNegativeIntegerOption(
       'metadataMaxAgeMs',
       options.metadataMaxAgeMs,
       CONSUMER_DEFAULTS.metadataMaxAgeMs,
     ),
-    maxPollIntervalMs: positive(
+    maxPollIntervalMs: positiveIntegerOption(
       'maxPollIntervalMs',
       options.maxPollIntervalMs,
       CONSUMER_DEFAULTS.maxPollIntervalMs,
@@ -261,10 +283,10 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
     rebalanceTimeoutMs:
       options.rebalanceTimeoutMs === null
         ? sessionTimeoutMs
-        : positive('rebalanceTimeoutMs', options.rebalanceTimeoutMs, sessionTimeoutMs),
+        : positiveIntegerOption('rebalanceTimeoutMs', options.rebalanceTimeoutMs, sessionTimeoutMs),
     sessionTimeoutMs,
     heartbeatIntervalMs,
-    consumerTimeoutMs: integer(
+    consumerTimeoutMs: nonNegativeIntegerOption(
       'consumerTimeoutMs',
       options.consumerTimeoutMs,
       CONSUMER_DEFAULTS.consumerTimeoutMs,
@@ -278,7 +300,7 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
     connectionsMaxIdleMs:
       options.connectionsMaxIdleMs === null
         ? null
-        : integer(
+        : nonNegativeIntegerOption(
             'connectionsMaxIdleMs',
             options.connectionsMaxIdleMs,
             CONSUMER_DEFAULTS.connectionsMaxIdleMs,
@@ -287,20 +309,6 @@ export function resolveConsumerOptions<K = DefaultDeserialized, V = DefaultDeser
     maxBufferedBytes,
     ...connection,
   }
-}
-
-function bootstrapList(servers: string | readonly string[] | undefined): readonly string[] {
-  const list =
-    servers === undefined
-      ? [CONSUMER_DEFAULTS.bootstrapServers]
-      : typeof servers === 'string'
-        ? // aiokafka also takes 'h1:p1,h2:p2' as one string: each address is its own bootstrap server.
-          servers.split(',').map((server) => server.trim())
-        : [...servers]
-  if (list.length === 0 || list.some((server) => typeof server !== 'string' || server.trim() === '')) {
-    invalid('bootstrapServers must be a non-empty host[:port] string or list of them')
-  }
-  return Object.freeze(list)
 }
 
 const ALLOWED: Readonly<Record<string, ReadonlySet<unknown>>> = {
@@ -313,42 +321,19 @@ function oneOf<T extends string>(name: string, value: T | undefined, fallback: T
   const allowed = ALLOWED[name]!
   if (!allowed.has(value)) {
     const names = Array.from(allowed, (item) => `'${String(item)}'`).join(', ')
-    invalid(`${name} must be one of ${names}, not ${String(value)}`)
+    invalidOption(`${name} must be one of ${names}, not ${String(value)}`)
   }
   return value
 }
 
 function optionalString(name: string, value: string | null | undefined): string | null {
   if (value === undefined || value === null) return null
-  if (typeof value !== 'string' || value === '') invalid(`${name} must be a non-empty string or null`)
+  if (typeof value !== 'string' || value === '') invalidOption(`${name} must be a non-empty string or null`)
   return value
 }
 
 function boolean(name: string, value: boolean | undefined, fallback: boolean): boolean {
   if (value === undefined) return fallback
-  if (typeof value !== 'boolean') invalid(`${name} must be a boolean, not ${String(value)}`)
+  if (typeof value !== 'boolean') invalidOption(`${name} must be a boolean, not ${String(value)}`)
   return value
-}
-
-/** A non-negative safe integer option. */
-function integer(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value < 0) {
-    invalid(`${name} must be a non-negative integer, not ${String(value)}`)
-  }
-  return value
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  const result = integer(name, value, fallback)
-  if (result === 0) invalid(`${name} must be positive`)
-  return result
-}
-
-function invalid(message: string): never {
-  throw new IllegalArgumentError({ message })
-}
-
-function conflict(message: string): never {
-  throw new KafkaConfigurationError({ message })
 }

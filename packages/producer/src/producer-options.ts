@@ -1,10 +1,14 @@
 import {
   type AiokafkaConnectionOptions,
   type AiokafkaSaslMechanism,
+  bootstrapServerList,
+  conflictingOptions,
+  invalidOption,
+  nonNegativeIntegerOption,
+  positiveIntegerOption,
   type ResolvedAiokafkaConnectionOptions,
   resolveAiokafkaConnectionOptions,
 } from '@kafkite/cluster'
-import { IllegalArgumentError, KafkaConfigurationError } from '@kafkite/protocol'
 import {
   type CodecRegistry,
   type CompressionName,
@@ -145,25 +149,25 @@ export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSeria
   codecs: CodecRegistry = defaultCodecs,
 ): ResolvedProducerOptions<K, V> {
   const transactionalId = options.transactionalId ?? null
-  if (transactionalId === '') invalid('transactionalId must not be empty')
+  if (transactionalId === '') invalidOption('transactionalId must not be empty')
   if (transactionalId !== null && options.enableIdempotence === false) {
     // Kafka refuses this too: a transactional producer is an idempotent one.
-    conflict('transactionalId requires idempotence; remove enableIdempotence: false')
+    conflictingOptions('transactionalId requires idempotence; remove enableIdempotence: false')
   }
   const enableIdempotence = options.enableIdempotence ?? transactionalId !== null
 
   if (options.acks !== undefined && !ACKS.has(options.acks)) {
-    invalid(`acks must be 0, 1, -1 or 'all', not ${String(options.acks)}`)
+    invalidOption(`acks must be 0, 1, -1 or 'all', not ${String(options.acks)}`)
   }
   const acks = toWireAcks(options.acks ?? (enableIdempotence ? -1 : PRODUCER_DEFAULTS.acks))
   if (enableIdempotence && acks !== -1) {
-    conflict(`idempotence needs acks 'all' (or -1), not ${String(options.acks)}`)
+    conflictingOptions(`idempotence needs acks 'all' (or -1), not ${String(options.acks)}`)
   }
 
   const compressionType = options.compressionType ?? null
   if (compressionType !== null) {
     if (!COMPRESSIONS.has(compressionType)) {
-      invalid(
+      invalidOption(
         `compressionType must be 'gzip', 'snappy', 'lz4', 'zstd' or null, not ${String(compressionType)}`,
       )
     }
@@ -171,54 +175,74 @@ export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSeria
     codecs.get(compressionType)
   }
 
-  const maxBatchSize = integer('maxBatchSize', options.maxBatchSize, PRODUCER_DEFAULTS.maxBatchSize)
+  const maxBatchSize = nonNegativeIntegerOption(
+    'maxBatchSize',
+    options.maxBatchSize,
+    PRODUCER_DEFAULTS.maxBatchSize,
+  )
   if (maxBatchSize <= RECORD_BATCH_OVERHEAD) {
-    invalid(`maxBatchSize must exceed the ${RECORD_BATCH_OVERHEAD}-byte batch header, not ${maxBatchSize}`)
+    invalidOption(
+      `maxBatchSize must exceed the ${RECORD_BATCH_OVERHEAD}-byte batch header, not ${maxBatchSize}`,
+    )
   }
-  const maxRequestSize = integer('maxRequestSize', options.maxRequestSize, PRODUCER_DEFAULTS.maxRequestSize)
+  const maxRequestSize = nonNegativeIntegerOption(
+    'maxRequestSize',
+    options.maxRequestSize,
+    PRODUCER_DEFAULTS.maxRequestSize,
+  )
   if (maxBatchSize > maxRequestSize) {
-    conflict(`maxBatchSize (${maxBatchSize}) must not exceed maxRequestSize (${maxRequestSize})`)
+    conflictingOptions(`maxBatchSize (${maxBatchSize}) must not exceed maxRequestSize (${maxRequestSize})`)
   }
-  const maxBufferBytes = integer('maxBufferBytes', options.maxBufferBytes, PRODUCER_DEFAULTS.maxBufferBytes)
+  const maxBufferBytes = nonNegativeIntegerOption(
+    'maxBufferBytes',
+    options.maxBufferBytes,
+    PRODUCER_DEFAULTS.maxBufferBytes,
+  )
   if (maxBufferBytes < maxRequestSize) {
     // Otherwise a record that maxRequestSize allows could wait for space that can never exist.
-    conflict(`maxBufferBytes (${maxBufferBytes}) must be at least maxRequestSize (${maxRequestSize})`)
+    conflictingOptions(
+      `maxBufferBytes (${maxBufferBytes}) must be at least maxRequestSize (${maxRequestSize})`,
+    )
   }
-  const requestTimeoutMs = integer(
+  const requestTimeoutMs = nonNegativeIntegerOption(
     'requestTimeoutMs',
     options.requestTimeoutMs,
     PRODUCER_DEFAULTS.requestTimeoutMs,
   )
-  if (requestTimeoutMs === 0) invalid('requestTimeoutMs must be positive')
+  if (requestTimeoutMs === 0) invalidOption('requestTimeoutMs must be positive')
 
   const connection = resolveAiokafkaConnectionOptions(options)
 
   for (const name of ['keySerializer', 'valueSerializer', 'partitioner'] as const) {
     const value = options[name]
-    if (value !== undefined && typeof value !== 'function') invalid(`${name} must be a function`)
+    if (value !== undefined && typeof value !== 'function') invalidOption(`${name} must be a function`)
   }
 
   return {
-    bootstrapServers: bootstrapList(options.bootstrapServers),
+    bootstrapServers: bootstrapServerList(options.bootstrapServers, PRODUCER_DEFAULTS.bootstrapServers),
     clientId: options.clientId ?? `kafkite-producer-${++producerCount}`,
     acks,
     keySerializer: options.keySerializer ?? null,
     valueSerializer: options.valueSerializer ?? null,
     compressionType,
     maxBatchSize,
-    lingerMs: integer('lingerMs', options.lingerMs, PRODUCER_DEFAULTS.lingerMs),
+    lingerMs: nonNegativeIntegerOption('lingerMs', options.lingerMs, PRODUCER_DEFAULTS.lingerMs),
     partitioner: options.partitioner ?? null,
     maxRequestSize,
     requestTimeoutMs,
-    retryBackoffMs: integer('retryBackoffMs', options.retryBackoffMs, PRODUCER_DEFAULTS.retryBackoffMs),
-    metadataMaxAgeMs: integer(
+    retryBackoffMs: nonNegativeIntegerOption(
+      'retryBackoffMs',
+      options.retryBackoffMs,
+      PRODUCER_DEFAULTS.retryBackoffMs,
+    ),
+    metadataMaxAgeMs: nonNegativeIntegerOption(
       'metadataMaxAgeMs',
       options.metadataMaxAgeMs,
       PRODUCER_DEFAULTS.metadataMaxAgeMs,
     ),
     enableIdempotence,
     transactionalId,
-    transactionTimeoutMs: positive(
+    transactionTimeoutMs: positiveIntegerOption(
       'transactionTimeoutMs',
       options.transactionTimeoutMs,
       PRODUCER_DEFAULTS.transactionTimeoutMs,
@@ -228,7 +252,7 @@ export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSeria
     connectionsMaxIdleMs:
       options.connectionsMaxIdleMs === null
         ? null
-        : integer(
+        : nonNegativeIntegerOption(
             'connectionsMaxIdleMs',
             options.connectionsMaxIdleMs,
             PRODUCER_DEFAULTS.connectionsMaxIdleMs,
@@ -239,43 +263,4 @@ export function resolveProducerOptions<K = DefaultSerializable, V = DefaultSeria
 
 function toWireAcks(acks: Acks): 0 | 1 | -1 {
   return acks === 'all' ? -1 : acks
-}
-
-function bootstrapList(servers: string | readonly string[] | undefined): readonly string[] {
-  // aiokafka (kafka-python's collect_hosts) also takes 'host1:port,host2:port' as one string.
-  const list =
-    servers === undefined
-      ? [PRODUCER_DEFAULTS.bootstrapServers]
-      : typeof servers === 'string'
-        ? servers.split(',').map((server) => server.trim())
-        : [...servers]
-  if (list.length === 0 || list.some((server) => typeof server !== 'string' || server.trim() === '')) {
-    invalid('bootstrapServers must be a non-empty host[:port] string or list of them')
-  }
-  return Object.freeze(list)
-}
-
-/** A non-negative safe integer option. */
-function integer(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value < 0) {
-    invalid(`${name} must be a non-negative integer, not ${String(value)}`)
-  }
-  return value
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  const result = integer(name, value, fallback)
-  if (result === 0) invalid(`${name} must be positive`)
-  return result
-}
-
-/** One bad value (aiokafka: `ValueError`). */
-function invalid(message: string): never {
-  throw new IllegalArgumentError({ message })
-}
-
-/** Options that cannot work together. */
-function conflict(message: string): never {
-  throw new KafkaConfigurationError({ message })
 }
